@@ -1,0 +1,16 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+
+const port = Number(process.env.PORT ?? 3000);
+const app = await NestFactory.create(AppModule);
+await app.listen(port, '127.0.0.1');
+const base = `http://127.0.0.1:${port}`;
+console.log(`Sample API on ${base}. Try:
+  curl -i ${base}/products/1                  # 200
+  curl -i ${base}/products/99                 # 404 RESOURCE_NOT_FOUND (via @OnError)
+  curl -i ${base}/products/abc                # 400 INVALID_INPUT (ParseIntPipe)
+  curl -i -X POST ${base}/products/2/buy      # 409 PRODUCT_SOLD_OUT with details
+  curl -i ${base}/products/1/recommendations  # 504 MODEL_TIMEOUT (@Timeout)
+  curl -i ${base}/products/1/price            # 500 UNEXPECTED_ERROR, nothing leaked
+  curl -i ${base}/nowhere                     # 404 for an unknown route`);

@@ -1,0 +1,43 @@
+import { Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, OnError, OperatedException, Timeout } from '../src/index.js';
+import { AppError } from './app-error-codes.js';
+import { ProductNotFoundError } from './product-not-found.error.js';
+
+const PRODUCTS = new Map([
+  [1, { id: 1, name: 'Keyboard', stock: 3 }],
+  [2, { id: 2, name: 'Mouse', stock: 0 }],
+]);
+
+@Controller('products')
+@OnError(ProductNotFoundError, ErrorCode.RESOURCE_NOT_FOUND)
+export class ProductsController {
+  @Get(':id')
+  find(@Param('id', ParseIntPipe) id: number) {
+    const product = PRODUCTS.get(id);
+    if (!product) throw new ProductNotFoundError(id);
+    return product;
+  }
+
+  @Post(':id/buy')
+  buy(@Param('id', ParseIntPipe) id: number) {
+    const product = PRODUCTS.get(id);
+    if (!product) throw new ProductNotFoundError(id);
+    if (product.stock === 0) {
+      throw new OperatedException(AppError.PRODUCT_SOLD_OUT, undefined, { details: { productId: id } });
+    }
+    return { bought: product.name };
+  }
+
+  @Get(':id/recommendations')
+  @Timeout(200)
+  async recommendations() {
+    await sleep(1_000); // a slow model call
+    return [];
+  }
+
+  @Get(':id/price')
+  price(): never {
+    throw new Error('pricing database password=hunter2 rejected the query');
+  }
+}

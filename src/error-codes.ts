@@ -1,0 +1,50 @@
+import { defineErrorCodes } from './define-error-codes.js';
+
+/**
+ * The default catalogue. The nine named codes are the contract agreed with clients; the generic
+ * entries (code = status × 10) give every status a built-in Nest exception can produce a name.
+ */
+export const ErrorCode = defineErrorCodes({
+  INVALID_INPUT: { code: 1100, status: 400, message: 'Invalid input' },
+  EMPTY_TOKEN: { code: 2001, status: 401, message: 'Authentication token is missing' },
+  TOKEN_EXPIRED: { code: 2002, status: 401, message: 'Authentication token has expired' },
+  INVALID_TOKEN: { code: 2003, status: 401, message: 'Authentication token is invalid' },
+  DENIED_PERMISSION: { code: 2004, status: 403, message: 'Permission denied' },
+  RESOURCE_NOT_FOUND: { code: 4001, status: 404, message: 'Resource not found' },
+  UNEXPECTED_ERROR: { code: 9000, status: 500, message: 'Unexpected error' },
+  CONNECTION_ERROR: { code: 9001, status: 503, message: 'A downstream service could not be reached' },
+  MODEL_TIMEOUT: { code: 9101, status: 504, message: 'The operation timed out' },
+
+  UNAUTHORIZED: { code: 4010, status: 401, message: 'Unauthorized' },
+  PAYMENT_REQUIRED: { code: 4020, status: 402, message: 'Payment required' },
+  METHOD_NOT_ALLOWED: { code: 4050, status: 405, message: 'Method not allowed' },
+  NOT_ACCEPTABLE: { code: 4060, status: 406, message: 'Not acceptable' },
+  PROXY_AUTHENTICATION_REQUIRED: { code: 4070, status: 407, message: 'Proxy authentication required' },
+  REQUEST_TIMEOUT: { code: 4080, status: 408, message: 'Request timeout' },
+  CONFLICT: { code: 4090, status: 409, message: 'Conflict' },
+  GONE: { code: 4100, status: 410, message: 'Gone' },
+  LENGTH_REQUIRED: { code: 4110, status: 411, message: 'Length required' },
+  PRECONDITION_FAILED: { code: 4120, status: 412, message: 'Precondition failed' },
+  PAYLOAD_TOO_LARGE: { code: 4130, status: 413, message: 'Payload too large' },
+  URI_TOO_LONG: { code: 4140, status: 414, message: 'URI too long' },
+  UNSUPPORTED_MEDIA_TYPE: { code: 4150, status: 415, message: 'Unsupported media type' },
+  RANGE_NOT_SATISFIABLE: { code: 4160, status: 416, message: 'Range not satisfiable' },
+  EXPECTATION_FAILED: { code: 4170, status: 417, message: 'Expectation failed' },
+  I_AM_A_TEAPOT: { code: 4180, status: 418, message: "I'm a teapot" },
+  MISDIRECTED_REQUEST: { code: 4210, status: 421, message: 'Misdirected request' },
+  UNPROCESSABLE_ENTITY: { code: 4220, status: 422, message: 'Unprocessable entity' },
+  LOCKED: { code: 4230, status: 423, message: 'Locked' },
+  FAILED_DEPENDENCY: { code: 4240, status: 424, message: 'Failed dependency' },
+  PRECONDITION_REQUIRED: { code: 4280, status: 428, message: 'Precondition required' },
+  TOO_MANY_REQUESTS: { code: 4290, status: 429, message: 'Too many requests' },
+  REQUEST_HEADER_FIELDS_TOO_LARGE: { code: 4310, status: 431, message: 'Request header fields too large' },
+  UNAVAILABLE_FOR_LEGAL_REASONS: { code: 4510, status: 451, message: 'Unavailable for legal reasons' },
+  UNRECOVERABLE_ERROR: { code: 4560, status: 456, message: 'Unrecoverable error' },
+  NOT_IMPLEMENTED: { code: 5010, status: 501, message: 'Not implemented' },
+  BAD_GATEWAY: { code: 5020, status: 502, message: 'Bad gateway' },
+  SERVICE_UNAVAILABLE: { code: 5030, status: 503, message: 'Service unavailable' },
+  GATEWAY_TIMEOUT: { code: 5040, status: 504, message: 'Gateway timeout' },
+  HTTP_VERSION_NOT_SUPPORTED: { code: 5050, status: 505, message: 'HTTP version not supported' },
+  INSUFFICIENT_STORAGE: { code: 5070, status: 507, message: 'Insufficient storage' },
+  LOOP_DETECTED: { code: 5080, status: 508, message: 'Loop detected' },
+});

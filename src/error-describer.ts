@@ -1,0 +1,66 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
+import type { ErrorDescription } from './error-handling.interfaces.js';
+import type { ResolvedErrorHandlingOptions } from './error-handling.options.js';
+import { envelopeBody, problemBody, serializeBody } from './error-body.formats.js';
+import type { ErrorCodeEntry } from './error-code.interfaces.js';
+import type { ResolvedError } from './resolved-error.interfaces.js';
+import { requestIdOf } from './request-id.js';
+import { stringProperty } from './thrown-value.js';
+
+/** A rendered error response: what the filter writes. */
+export interface RenderedError {
+  contentType: string;
+  body: string;
+}
+
+/** The request path without its query, for problem details' `instance`. */
+function pathOf(request: unknown): string {
+  const url = stringProperty(request, 'originalUrl') ?? stringProperty(request, 'url') ?? '';
+  const queryAt = url.indexOf('?');
+  return queryAt === -1 ? url : url.slice(0, queryAt);
+}
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** Turns a resolved error into the data clients see, and that data into the body, per mode and format. */
+@Injectable()
+export class ErrorDescriber {
+  private readonly development: boolean;
+  private readonly requestIdLookup: string;
+  /** Chosen once from `format`: the envelope, problem details, or the user's formatter. */
+  readonly render: (info: ErrorDescription, entry: ErrorCodeEntry) => RenderedError;
+
+  constructor(@Inject(RESOLVED_ERROR_HANDLING_OPTIONS) options: ResolvedErrorHandlingOptions) {
+    this.development = options.mode === 'development';
+    this.requestIdLookup = options.requestIdHeader.toLowerCase();
+    const { format } = options;
+    this.render =
+      format === 'envelope'
+        ? (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(envelopeBody(info, this.development)) })
+        : format === 'problem'
+          ? (info, entry) => ({
+              contentType: PROBLEM_CONTENT_TYPE,
+              body: serializeBody(problemBody(info, this.development, entry.message, pathOf(info.request))),
+            })
+          : (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(format(info)) });
+  }
+
+  /** The envelope data. In production a 5xx carries only the catalogue message. */
+  describe(resolved: ResolvedError, request: unknown): ErrorDescription {
+    const { entry } = resolved;
+    const masked = entry.status >= 500 && !this.development;
+    return {
+      status: entry.status,
+      code: entry.code,
+      reason: entry.reason,
+      message: masked ? entry.message : resolved.message || entry.message,
+      details: resolved.details,
+      requestId: requestIdOf(request, this.requestIdLookup),
+      exception: resolved.exception,
+      request,
+    };
+  }
+
+}

@@ -1,0 +1,38 @@
+import type { ErrorHandlerMapping, ErrorHandlerTarget } from './error-handling.interfaces.js';
+
+/**
+ * The mappings of one level (a route method, a controller or the module), indexed once so that
+ * a lookup walks the error's prototype chain instead of scanning the declarations: the nearest
+ * class wins whatever the declaration order.
+ */
+export class ErrorHandlerTable {
+  static readonly EMPTY = new ErrorHandlerTable([]);
+
+  private readonly byClass = new Map<Function, ErrorHandlerTarget>();
+  private readonly byStatus = new Map<number, ErrorHandlerTarget>();
+
+  constructor(mappings: readonly ErrorHandlerMapping[]) {
+    for (const [match, target] of mappings) {
+      if (typeof match === 'number') this.byStatus.set(match, target);
+      else this.byClass.set(match, target);
+    }
+  }
+
+  get isEmpty(): boolean {
+    return this.byClass.size === 0 && this.byStatus.size === 0;
+  }
+
+  /**
+   * The target for this error: by class first, then by the status the built-in defaults would
+   * answer with (`status` is undefined for errors that already name their entry).
+   */
+  find(error: unknown, status: number | undefined): ErrorHandlerTarget | undefined {
+    if (this.byClass.size > 0 && error !== null && (typeof error === 'object' || typeof error === 'function')) {
+      for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
+        const target = this.byClass.get(proto.constructor);
+        if (target !== undefined) return target;
+      }
+    }
+    return status === undefined ? undefined : this.byStatus.get(status);
+  }
+}

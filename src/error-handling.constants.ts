@@ -1,0 +1,8 @@
+/** Metadata key of the `@OnError` mappings on a controller class or route method. */
+export const ON_ERROR_METADATA = 'nestjs-error-handling:on-error';
+/** Metadata key of `@Timeout` on a controller class or route method. */
+export const TIMEOUT_METADATA = 'nestjs-error-handling:timeout';
+/** Injection token of the validated, defaulted options. */
+export const RESOLVED_ERROR_HANDLING_OPTIONS = Symbol('RESOLVED_ERROR_HANDLING_OPTIONS');
+/** The request id header read and written unless `requestIdHeader` says otherwise. */
+export const DEFAULT_REQUEST_ID_HEADER = 'X-Request-Id';

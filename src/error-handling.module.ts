@@ -1,0 +1,53 @@
+import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
+import { ErrorHandlingFilter } from './error-handling.filter.js';
+import { ErrorHandlingInterceptor } from './error-handling.interceptor.js';
+import type { ErrorHandlingModuleOptions } from './error-handling.interfaces.js';
+import {
+  ASYNC_OPTIONS_TYPE,
+  ConfigurableErrorHandlingModule,
+  ERROR_HANDLING_MODULE_OPTIONS,
+} from './error-handling.module-definition.js';
+import { resolveErrorHandlingOptions } from './error-handling.options.js';
+import { ErrorDescriber } from './error-describer.js';
+import { ErrorLogger } from './error-logger.js';
+import { ErrorResolver } from './error-resolver.js';
+import { RequestIdMiddleware } from './request-id.middleware.js';
+import { RouteContextGuard } from './route-context.guard.js';
+
+/**
+ * Import once in the root module: it registers the global filter, guard and interceptor
+ * itself, so main.ts needs nothing. Global, so `OperatedExceptionFilter` subclasses in any
+ * module get their dependencies.
+ */
+@Global()
+@Module({
+  providers: [
+    {
+      provide: RESOLVED_ERROR_HANDLING_OPTIONS,
+      useFactory: resolveErrorHandlingOptions,
+      inject: [ERROR_HANDLING_MODULE_OPTIONS],
+    },
+    ErrorResolver,
+    ErrorDescriber,
+    ErrorLogger,
+    { provide: APP_GUARD, useClass: RouteContextGuard },
+    { provide: APP_INTERCEPTOR, useClass: ErrorHandlingInterceptor },
+    { provide: APP_FILTER, useClass: ErrorHandlingFilter },
+  ],
+  exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger],
+})
+export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule {
+  static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {
+    return super.forRoot(options);
+  }
+
+  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+    return super.forRootAsync(options);
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestIdMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  }
+}

@@ -1,0 +1,20 @@
+export type { ErrorCatalogue, ErrorCodeDefinition, ErrorCodeEntry } from './error-code.interfaces.js';
+export { defineErrorCodes } from './define-error-codes.js';
+export { ErrorCode } from './error-codes.js';
+export { OperatedException, type OperatedExceptionOptions } from './operated.exception.js';
+export type {
+  ErrorClass,
+  ErrorDescription,
+  ErrorFormat,
+  ErrorFormatter,
+  ErrorHandlerContext,
+  ErrorHandlerFunction,
+  ErrorHandlerMapping,
+  ErrorHandlerTarget,
+  ErrorHandlingMode,
+  ErrorHandlingModuleOptions,
+} from './error-handling.interfaces.js';
+export { ErrorHandlingModule } from './error-handling.module.js';
+export { OperatedExceptionFilter } from './operated-exception.filter.js';
+export { OnError } from './on-error.decorator.js';
+export { Timeout } from './timeout.decorator.js';

@@ -1,0 +1,26 @@
+import { randomUUID } from 'node:crypto';
+
+const REQUEST_ID = Symbol('nestjs-error-handling:request-id');
+const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+interface RequestIdCarrier {
+  [REQUEST_ID]?: string;
+  headers?: Record<string, string | string[] | undefined>;
+  raw?: RequestIdCarrier;
+}
+
+/**
+ * The request's id: the incoming header when well-formed, else a new UUID. Kept on the Node
+ * request (fastify's `request.raw`), so middleware, filters and logs agree on one value.
+ * `headerName` must be lower-case, as Node stores incoming headers.
+ */
+export function requestIdOf(request: unknown, headerName: string): string {
+  const carrier = request as RequestIdCarrier;
+  const raw = carrier.raw ?? carrier;
+  const known = raw[REQUEST_ID];
+  if (known !== undefined) return known;
+  const incoming = raw.headers?.[headerName];
+  const id = typeof incoming === 'string' && WELL_FORMED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  raw[REQUEST_ID] = id;
+  return id;
+}
