@@ -1,0 +1,22 @@
+import type { INestApplication, ModuleMetadata, NestApplicationOptions } from '@nestjs/common';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+
+export type Platform = 'express' | 'fastify';
+
+export const PLATFORMS: Platform[] = ['express', 'fastify'];
+
+/** Boots a real Nest application of `metadata` on the given platform, ready for supertest. */
+export async function createApp(
+  platform: Platform,
+  metadata: ModuleMetadata,
+  options: NestApplicationOptions = {},
+): Promise<INestApplication> {
+  const moduleRef = await Test.createTestingModule(metadata).compile();
+  const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  const app = moduleRef.createNestApplication(adapter, { logger: false, ...options });
+  await app.init();
+  if (platform === 'fastify') await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
