@@ -1,0 +1,10 @@
+/** What schema.json lets through to the init factory. */
+export interface InitOptions {
+  /** The root module, relative to the app; `<sourceRoot>/app.module.ts` when absent. */
+  module?: string;
+  sourceRoot?: string;
+  /** Install the module's global ValidationPipe: `forRoot({ validation: true })`. */
+  validation: boolean;
+  /** Also import nestjs-pino's `LoggerModule.forRoot()`. */
+  pino: boolean;
+}
