@@ -1,0 +1,124 @@
+import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
+import { defineErrorCodes, ErrorCode, OnError, OperatedException, type ErrorHandlingModuleOptions } from '../../src/index.js';
+import { resolveErrorHandlingOptions } from '../../src/error-handling.options.js';
+import { ErrorResolver } from '../../src/error-resolver.js';
+import type { ResolvedError } from '../../src/resolved-error.interfaces.js';
+import { recordRouteContext } from '../../src/route-context.js';
+
+const Codes = defineErrorCodes({
+  ...ErrorCode,
+  METHOD_BASE: { code: 101, status: 400, message: 'method base' },
+  METHOD_SUB: { code: 102, status: 400, message: 'method sub' },
+  CONTROLLER_BASE: { code: 201, status: 400, message: 'controller base' },
+  CONTROLLER_SUB: { code: 202, status: 400, message: 'controller sub' },
+  MODULE_BASE: { code: 301, status: 400, message: 'module base' },
+  MODULE_SUB: { code: 302, status: 400, message: 'module sub' },
+  MODULE_404: { code: 304, status: 404, message: 'module 404' },
+  MODULE_500: { code: 305, status: 500, message: 'module 500' },
+  CONTROLLER_404: { code: 204, status: 404, message: 'controller 404' },
+});
+
+class Base extends Error {}
+class Sub extends Base {}
+class SubSub extends Sub {}
+class Other extends Error {}
+class OnlyModule extends Error {}
+
+@OnError(Base, Codes.CONTROLLER_BASE)
+@OnError(Sub, Codes.CONTROLLER_SUB)
+@OnError(404, Codes.CONTROLLER_404)
+class MappedController {
+  @OnError(Sub, Codes.METHOD_SUB)
+  @OnError(Base, Codes.METHOD_BASE)
+  mapped() {}
+
+  plain() {}
+}
+
+class BareController {
+  bare() {}
+}
+
+const moduleOptions: ErrorHandlingModuleOptions = {
+  handlers: [
+    [Base, Codes.MODULE_BASE],
+    [SubSub, Codes.MODULE_SUB],
+    [OnlyModule, Codes.MODULE_BASE],
+    [404, Codes.MODULE_404],
+    [500, Codes.MODULE_500],
+  ],
+};
+
+function resolve(exception: unknown, route?: { controller: Function; handler: Function }): ResolvedError {
+  const resolver = new ErrorResolver(resolveErrorHandlingOptions(moduleOptions), new Reflector());
+  const request = {};
+  if (route) recordRouteContext(request, route as never);
+  const resolved = resolver.resolve(exception, new ExecutionContextHost([request, {}, () => undefined]));
+  if (resolved instanceof Promise) throw new Error('expected a synchronous resolution');
+  return resolved;
+}
+
+const methodRoute = { controller: MappedController, handler: MappedController.prototype.mapped };
+const controllerRoute = { controller: MappedController, handler: MappedController.prototype.plain };
+const bareRoute = { controller: BareController, handler: BareController.prototype.bare };
+
+describe('ErrorResolver precedence', () => {
+  it.each<[string, unknown, typeof methodRoute | undefined, number]>([
+    ['method beats controller and module (Base)', new Base(), methodRoute, 101],
+    ['method: nearest class wins (Sub)', new Sub(), methodRoute, 102],
+    ['method: nearest class wins (SubSub → Sub)', new SubSub(), methodRoute, 102],
+    ['controller beats module (Base)', new Base(), controllerRoute, 201],
+    ['controller: nearest class wins (SubSub → Sub), even though the module maps SubSub itself', new SubSub(), controllerRoute, 202],
+    ['module when the controller maps nothing (Base)', new Base(), bareRoute, 301],
+    ['module: nearest class wins (SubSub)', new SubSub(), bareRoute, 302],
+    ['module: Sub falls to Base', new Sub(), bareRoute, 301],
+    ['module without a route (middleware errors)', new OnlyModule(), undefined, 301],
+    ['defaults for unmapped errors', new Other(), bareRoute, 305],
+    ['controller status handler beats module status handler', new NotFoundException(), controllerRoute, 204],
+    ['module status handler for a plain HttpException', new NotFoundException(), bareRoute, 304],
+    ['module status handler without a route (unknown routes)', new NotFoundException(), undefined, 304],
+    ['status handlers ignore OperatedExceptions', new OperatedException(ErrorCode.RESOURCE_NOT_FOUND), bareRoute, 4001],
+    ['built-in default for a status nobody maps', new BadRequestException(), bareRoute, 1100],
+  ])('%s', (_case, exception, route, code) => {
+    expect(resolve(exception, route).entry.code).toBe(code);
+  });
+
+  it('keeps the error message for entry targets, the catalogue message when it is empty', () => {
+    expect(resolve(new Base('own words'), controllerRoute).message).toBe('own words');
+    expect(resolve(new Base(''), controllerRoute).message).toBe('controller base');
+  });
+
+  it('turns a message list of a plain HttpException into details', () => {
+    const resolved = resolve(new BadRequestException(['a must be set', 'b must be a number']));
+    expect(resolved.entry.code).toBe(1100);
+    expect(resolved.details).toEqual(['a must be set', 'b must be a number']);
+  });
+
+  it('treats statuses outside 400–599 as unexpected', () => {
+    expect(resolve(new HttpException('redirect', 302)).entry.code).toBe(305);
+  });
+
+  it('gives unusual statuses a generic entry', () => {
+    expect(resolve(new HttpException('client closed', 499)).entry).toEqual({ code: 4990, reason: 'HTTP_499', status: 499, message: 'Error' });
+  });
+});
+
+describe('@OnError declarations', () => {
+  it('rejects the same class twice on one level', () => {
+    expect(() => {
+      @OnError(Base, Codes.CONTROLLER_BASE)
+      @OnError(Base, Codes.CONTROLLER_SUB)
+      class Twice {}
+      return Twice;
+    }).toThrow('@OnError: Base is mapped twice on the same controller');
+  });
+
+  it.each([
+    ['a bad status', () => OnError(200, Codes.CONTROLLER_BASE), /200 is neither an error class nor a status/],
+    ['a bad target', () => OnError(Base, 'nope' as never), /the target must be a catalogue entry or a function/],
+  ])('rejects %s where it is declared', (_case, declare, message) => {
+    expect(declare).toThrow(message);
+  });
+});
