@@ -7,15 +7,20 @@ export type Platform = 'express' | 'fastify';
 
 export const PLATFORMS: Platform[] = ['express', 'fastify'];
 
-/** Boots a real Nest application of `metadata` on the given platform, ready for supertest. */
+/**
+ * Boots a real Nest application of `metadata` on the given platform, ready for supertest.
+ * `beforeInit` gets the app where main.ts would (useGlobalFilters, useLogger, ...).
+ */
 export async function createApp(
   platform: Platform,
   metadata: ModuleMetadata,
   options: NestApplicationOptions = {},
+  beforeInit?: (app: INestApplication) => void,
 ): Promise<INestApplication> {
   const moduleRef = await Test.createTestingModule(metadata).compile();
   const adapter = platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
   const app = moduleRef.createNestApplication(adapter, { logger: false, ...options });
+  beforeInit?.(app);
   await app.init();
   if (platform === 'fastify') await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -65,7 +65,7 @@ const controllerRoute = { controller: MappedController, handler: MappedControlle
 const bareRoute = { controller: BareController, handler: BareController.prototype.bare };
 
 describe('ErrorResolver precedence', () => {
-  it.each<[string, unknown, typeof methodRoute | undefined, number]>([
+  it.each<[string, unknown, { controller: Function; handler: Function } | undefined, number]>([
     ['method beats controller and module (Base)', new Base(), methodRoute, 101],
     ['method: nearest class wins (Sub)', new Sub(), methodRoute, 102],
     ['method: nearest class wins (SubSub → Sub)', new SubSub(), methodRoute, 102],
