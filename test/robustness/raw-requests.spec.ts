@@ -1,0 +1,107 @@
+import { Body, Controller, Get, HttpCode, INestApplication, Post } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorHandlingModule } from '../../src/index.js';
+import { createApp, PLATFORMS } from '../support/platforms.js';
+import { sendAndHangUp, sendRaw, type RawResponse } from '../support/raw-http.js';
+
+@Controller()
+class RawController {
+  @Post('sink')
+  @HttpCode(200)
+  sink(@Body() _body: unknown) {
+    return { ok: true };
+  }
+
+  @Get('slow-failure')
+  async slowFailure() {
+    await sleep(100);
+    throw new Error('failed after the client left');
+  }
+
+  @Get('alive')
+  alive() {
+    return 'alive';
+  }
+}
+
+const post = (body: string | Buffer, contentType = 'application/json', extra = '') => {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const head = `POST /sink HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: ${contentType}\r\nContent-Length: ${bytes.length}\r\n${extra}\r\n`;
+  return Buffer.concat([Buffer.from(head), bytes]);
+};
+
+const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
+
+function expectEnvelope(response: RawResponse, status: number, reason: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+  const body = JSON.parse(response.body);
+  expect(body).toMatchObject({ reason, requestId: response.headers['x-request-id'] });
+}
+
+describe.each(PLATFORMS)('bad requests over a raw socket on %s', (platform) => {
+  let app: INestApplication;
+  let port: number;
+  const unhandled: unknown[] = [];
+  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+
+  beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
+    app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot()], controllers: [RawController] });
+    await app.listen(0, '127.0.0.1');
+    port = app.getHttpServer().address().port;
+  });
+  afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
+    await app.close();
+  });
+  afterEach(async () => {
+    const alive = await sendRaw(port, get('/alive'));
+    expect(alive.status).toBe(200);
+    expect(unhandled).toEqual([]);
+  });
+
+  it('answers malformed JSON with 400 INVALID_INPUT', async () => {
+    expectEnvelope(await sendRaw(port, post('{"name": "unterminated')), 400, 'INVALID_INPUT');
+  });
+
+  it('answers invalid UTF-8 in a JSON body with 400 INVALID_INPUT', async () => {
+    expectEnvelope(await sendRaw(port, post(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0xc3]))), 400, 'INVALID_INPUT');
+  });
+
+  it('answers a content type it cannot parse with 200 or a 415 envelope', async () => {
+    const response = await sendRaw(port, post('<xml/>', 'application/xml'));
+    if (platform === 'fastify') expectEnvelope(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
+    else expect(response.status).toBe(200);
+  });
+
+  it('survives JSON nested 100,000 levels deep', async () => {
+    const response = await sendRaw(port, post(`${'['.repeat(100_000)}${']'.repeat(100_000)}`));
+    expect([200, 400, 413]).toContain(response.status);
+    if (response.status !== 200) expect(JSON.parse(response.body).requestId).toBe(response.headers['x-request-id']);
+  });
+
+  it('answers a body over the limit with 413 PAYLOAD_TOO_LARGE', async () => {
+    expectEnvelope(await sendRaw(port, post(`{"a":"${'x'.repeat(2 * 1024 * 1024)}"}`)), 413, 'PAYLOAD_TOO_LARGE');
+  });
+
+  it('survives a chunked body that stops halfway', async () => {
+    await sendAndHangUp(port, 'POST /sink HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"partial": tr');
+  });
+
+  it('survives a client that disconnects while its handler is failing', async () => {
+    await sendAndHangUp(port, get('/slow-failure'));
+    await sleep(200);
+  });
+
+  it('replaces an oversized X-Request-Id with a generated one', async () => {
+    const response = await sendRaw(port, get('/nowhere', `X-Request-Id: ${'a'.repeat(4096)}\r\n`));
+    expectEnvelope(response, 404, 'RESOURCE_NOT_FOUND');
+    expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('leaves headers over Node’s limit to Node (431), without crashing', async () => {
+    const response = await sendRaw(port, get('/alive', `X-Request-Id: ${'a'.repeat(100_000)}\r\n`));
+    expect(response.status).toBe(431);
+  });
+});
