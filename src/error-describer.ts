@@ -21,6 +21,9 @@ function pathOf(request: unknown): string {
   return queryAt === -1 ? url : url.slice(0, queryAt);
 }
 
+/** The largest body (in UTF-16 code units) sent with its details: 64 KiB. */
+export const MAX_BODY_LENGTH = 64 * 1024;
+
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
@@ -30,13 +33,13 @@ export class ErrorDescriber {
   private readonly development: boolean;
   private readonly requestIdLookup: string;
   /** Chosen once from `format`: the envelope, problem details, or the user's formatter. */
-  readonly render: (info: ErrorDescription, entry: ErrorCodeEntry) => RenderedError;
+  private readonly renderBody: (info: ErrorDescription, entry: ErrorCodeEntry) => RenderedError;
 
   constructor(@Inject(RESOLVED_ERROR_HANDLING_OPTIONS) options: ResolvedErrorHandlingOptions) {
     this.development = options.mode === 'development';
     this.requestIdLookup = options.requestIdHeader.toLowerCase();
     const { format } = options;
-    this.render =
+    this.renderBody =
       format === 'envelope'
         ? (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(envelopeBody(info, this.development)) })
         : format === 'problem'
@@ -45,6 +48,16 @@ export class ErrorDescriber {
               body: serializeBody(problemBody(info, this.development, entry.message, pathOf(info.request))),
             })
           : (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(format(info)) });
+  }
+
+  /**
+   * The body for a description. Details come from application code and may be huge: a body over
+   * MAX_BODY_LENGTH is rendered again with `details: { omitted: true, length }` in their place.
+   */
+  render(info: ErrorDescription, entry: ErrorCodeEntry): RenderedError {
+    const rendered = this.renderBody(info, entry);
+    if (rendered.body.length <= MAX_BODY_LENGTH || info.details === undefined) return rendered;
+    return this.renderBody({ ...info, details: { omitted: true, length: rendered.body.length } }, entry);
   }
 
   /** The envelope data. In production a 5xx carries only the catalogue message. */
