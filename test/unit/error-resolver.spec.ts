@@ -17,6 +17,7 @@ const Codes = defineErrorCodes({
   MODULE_SUB: { code: 302, status: 400, message: 'module sub' },
   MODULE_404: { code: 304, status: 404, message: 'module 404' },
   MODULE_500: { code: 305, status: 500, message: 'module 500' },
+  MODULE_503: { code: 306, status: 503, message: 'module 503' },
   CONTROLLER_404: { code: 204, status: 404, message: 'controller 404' },
 });
 
@@ -94,6 +95,19 @@ describe('ErrorResolver precedence', () => {
     const resolved = resolve(new BadRequestException(['a must be set', 'b must be a number']));
     expect(resolved.entry.code).toBe(1100);
     expect(resolved.details).toEqual(['a must be set', 'b must be a number']);
+  });
+
+  it('answers connection failures, also deep in the cause chain, with CONNECTION_ERROR', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    expect(resolve(new TypeError('fetch failed', { cause: refused })).entry).toBe(ErrorCode.CONNECTION_ERROR);
+    expect(resolve(new Error('outer', { cause: new AggregateError([refused]) })).entry).toBe(ErrorCode.CONNECTION_ERROR);
+  });
+
+  it('lets a 503 status handler override the CONNECTION_ERROR default', () => {
+    const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[503, Codes.MODULE_503]] }), new Reflector());
+    const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    const resolved = resolver.resolve(refused, new ExecutionContextHost([{}, {}, () => undefined])) as ResolvedError;
+    expect(resolved.entry).toBe(Codes.MODULE_503);
   });
 
   it('treats statuses outside 400–599 as unexpected', () => {
