@@ -4,6 +4,7 @@ import { concat, map, Observable, of, timer } from 'rxjs';
 import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
+import { collectUnhandledRejections } from '../support/unhandled-rejections.js';
 import { sendRaw } from '../support/raw-http.js';
 
 @Controller()
@@ -47,19 +48,14 @@ class HostileOutputController {
 describe.each(PLATFORMS)('hostile output on %s', (platform) => {
   let app: INestApplication;
   let port: number;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const unhandled = collectUnhandledRejections();
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
     app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot({ mode: 'production' })], controllers: [HostileOutputController] });
     await app.listen(0, '127.0.0.1');
     port = app.getHttpServer().address().port;
   });
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
-    await app.close();
-  });
+  afterAll(() => app.close());
   afterEach(async () => {
     expect((await request(app.getHttpServer()).get('/alive')).text).toBe('alive');
     expect(unhandled).toEqual([]);

@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, INestApplication, Post } from '@nestjs
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorHandlingModule } from '../../src/index.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
+import { collectUnhandledRejections } from '../support/unhandled-rejections.js';
 import { sendAndHangUp, sendRaw, type RawResponse } from '../support/raw-http.js';
 
 @Controller()
@@ -42,19 +43,14 @@ function expectEnvelope(response: RawResponse, status: number, reason: string): 
 describe.each(PLATFORMS)('bad requests over a raw socket on %s', (platform) => {
   let app: INestApplication;
   let port: number;
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
+  const unhandled = collectUnhandledRejections();
 
   beforeAll(async () => {
-    process.on('unhandledRejection', onUnhandled);
     app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot()], controllers: [RawController] });
     await app.listen(0, '127.0.0.1');
     port = app.getHttpServer().address().port;
   });
-  afterAll(async () => {
-    process.off('unhandledRejection', onUnhandled);
-    await app.close();
-  });
+  afterAll(() => app.close());
   afterEach(async () => {
     const alive = await sendRaw(port, get('/alive'));
     expect(alive.status).toBe(200);
