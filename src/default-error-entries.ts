@@ -5,6 +5,8 @@ import { ErrorCode } from './error-codes.js';
 import type { ResolvedError } from './resolved-error.interfaces.js';
 import { OperatedException } from './operated.exception.js';
 import { causeChainOf, messageOf, numberProperty, stringProperty } from './thrown-value.js';
+import { groupedMessagesOf, inputErrorContent } from './validation-details.js';
+import { ValidationFailedException } from './validation-failed.exception.js';
 
 /** System error codes that mean a downstream service could not be reached. */
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
@@ -41,13 +43,22 @@ function isConnectionFailure(error: unknown): boolean {
   return causeChainOf(error).some((link) => CONNECTION_ERROR_CODES.has(stringProperty(link, 'code') ?? ''));
 }
 
-/** What Nest's own exceptions say: a string response, a `message` string, or a list of messages. */
-function httpExceptionContent(exception: HttpException): { message: string; details?: unknown } {
+/**
+ * What Nest's own exceptions say: a string response, a `message` string, or a list of messages
+ * (ValidationPipe's, also grouped by path), which becomes the details of an input error.
+ */
+function httpExceptionContent(
+  exception: HttpException,
+  entry: ErrorCodeEntry,
+  maxDetails: number,
+): { message: string; details?: unknown } {
+  if (exception instanceof ValidationFailedException) return inputErrorContent(exception.errors, entry, maxDetails);
   const response = exception.getResponse();
   if (typeof response === 'string') return { message: response };
   const message = (response as { message?: unknown } | null)?.message;
   if (typeof message === 'string') return { message };
-  if (Array.isArray(message)) return { message: '', details: message };
+  const messages = Array.isArray(message) ? message : groupedMessagesOf(message);
+  if (messages !== undefined) return inputErrorContent(messages, entry, maxDetails);
   return { message: exception.message };
 }
 
@@ -55,7 +66,10 @@ function httpExceptionContent(exception: HttpException): { message: string; deta
 export class DefaultErrorEntries {
   private readonly synthesized = new Map<number, ErrorCodeEntry>();
 
-  constructor(private readonly entryByStatus: ReadonlyMap<number, ErrorCodeEntry>) {}
+  constructor(
+    private readonly entryByStatus: ReadonlyMap<number, ErrorCodeEntry>,
+    private readonly maxValidationDetails: number,
+  ) {}
 
   resolve(exception: unknown): ResolvedError {
     if (exception instanceof OperatedException) {
@@ -65,8 +79,8 @@ export class DefaultErrorEntries {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (!Number.isInteger(status) || status < 400 || status > 599) return this.unexpected(exception);
-      const { message, details } = httpExceptionContent(exception);
       const entry = this.entryFor(status);
+      const { message, details } = httpExceptionContent(exception, entry, this.maxValidationDetails);
       return { entry, message: message || entry.message, details, exception };
     }
     const parserStatus = parserFailureStatus(exception);

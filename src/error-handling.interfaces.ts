@@ -60,4 +60,9 @@ export interface ErrorHandlingModuleOptions {
   requestIdHeader?: string;
   /** `true` or ValidationPipe options: installs a global ValidationPipe with field-level details. */
   validation?: boolean | ValidationPipeOptions;
+  /**
+   * The most entries an input error lists in `details` (default 100); the message says how many
+   * more there were. Keeps the answer to a huge invalid payload small.
+   */
+  maxValidationDetails?: number;
 }

@@ -1,5 +1,13 @@
-import { DynamicModule, Global, MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import {
+  DynamicModule,
+  Global,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  RequestMethod,
+  ValidationPipe,
+} from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
 import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
 import { ErrorHandlingFilter } from './error-handling.filter.js';
 import { ErrorHandlingInterceptor } from './error-handling.interceptor.js';
@@ -9,12 +17,21 @@ import {
   ConfigurableErrorHandlingModule,
   ERROR_HANDLING_MODULE_OPTIONS,
 } from './error-handling.module-definition.js';
-import { resolveErrorHandlingOptions } from './error-handling.options.js';
+import { resolveErrorHandlingOptions, type ResolvedErrorHandlingOptions } from './error-handling.options.js';
 import { ErrorDescriber } from './error-describer.js';
 import { ErrorLogger } from './error-logger.js';
 import { ErrorResolver } from './error-resolver.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { RouteContextGuard } from './route-context.guard.js';
+import { validationExceptionFactory } from './validation-failed.exception.js';
+
+/**
+ * The global ValidationPipe of the `validation` option, or null when it is off: Nest skips an
+ * APP_PIPE factory that returns nothing. A user's own `exceptionFactory` in the options wins.
+ */
+function globalValidationPipe({ validation }: ResolvedErrorHandlingOptions): ValidationPipe | null {
+  return validation === false ? null : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation });
+}
 
 /**
  * Import once in the root module: it registers the global filter, guard and interceptor
@@ -35,6 +52,7 @@ import { RouteContextGuard } from './route-context.guard.js';
     { provide: APP_GUARD, useClass: RouteContextGuard },
     { provide: APP_INTERCEPTOR, useClass: ErrorHandlingInterceptor },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
+    { provide: APP_PIPE, useFactory: globalValidationPipe, inject: [RESOLVED_ERROR_HANDLING_OPTIONS] },
   ],
   exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger],
 })

@@ -20,6 +20,7 @@ export interface ResolvedErrorHandlingOptions {
   entryByStatus: ReadonlyMap<number, ErrorCodeEntry>;
   requestIdHeader: string;
   validation: ValidationPipeOptions | false;
+  maxValidationDetails: number;
 }
 
 /** Statuses whose default entry is a named contract code rather than the generic one. */
@@ -29,6 +30,8 @@ const CONTRACT_STATUS_CODES: ReadonlyArray<readonly [number, ErrorCodeEntry]> = 
   [404, ErrorCode.RESOURCE_NOT_FOUND],
   [500, ErrorCode.UNEXPECTED_ERROR],
 ];
+
+const DEFAULT_MAX_VALIDATION_DETAILS = 100;
 
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -90,6 +93,10 @@ export function resolveErrorHandlingOptions(
   if (typeof validation !== 'boolean' && (validation === null || typeof validation !== 'object')) {
     fail('`validation` must be true, false or ValidationPipe options');
   }
+  const { maxValidationDetails = DEFAULT_MAX_VALIDATION_DETAILS } = options;
+  if (!Number.isSafeInteger(maxValidationDetails) || maxValidationDetails < 1) {
+    fail(`maxValidationDetails ${String(maxValidationDetails)} is not a positive integer`);
+  }
   return {
     codes,
     mode,
@@ -98,5 +105,6 @@ export function resolveErrorHandlingOptions(
     entryByStatus: resolveEntryByStatus(codes, options.statusCodes ?? {}),
     requestIdHeader,
     validation: validation === true ? {} : validation,
+    maxValidationDetails,
   };
 }

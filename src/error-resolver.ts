@@ -26,7 +26,7 @@ export class ErrorResolver {
     @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) options: ResolvedErrorHandlingOptions,
     private readonly reflector: Reflector,
   ) {
-    this.defaults = new DefaultErrorEntries(options.entryByStatus);
+    this.defaults = new DefaultErrorEntries(options.entryByStatus, options.maxValidationDetails);
     this.moduleTable = new ErrorHandlerTable(options.handlers);
   }
 

@@ -18,3 +18,4 @@ export { ErrorHandlingModule } from './error-handling.module.js';
 export { OperatedExceptionFilter } from './operated-exception.filter.js';
 export { OnError } from './on-error.decorator.js';
 export { Timeout } from './timeout.decorator.js';
+export { ValidationFailedException, validationExceptionFactory } from './validation-failed.exception.js';

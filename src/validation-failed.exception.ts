@@ -1,0 +1,25 @@
+import { BadRequestException, type ValidationError } from '@nestjs/common';
+import { validationMessagesOf } from './validation-details.js';
+
+/**
+ * A ValidationPipe failure made by `validationExceptionFactory`. Its response is Nest's usual
+ * 400 body (a list of message strings) for code that reads it; the class-validator errors are
+ * kept whole in `errors`, from which the envelope builds its field details.
+ */
+export class ValidationFailedException extends BadRequestException {
+  readonly errors: readonly unknown[];
+
+  constructor(errors: readonly unknown[]) {
+    super(validationMessagesOf(errors));
+    this.errors = errors;
+  }
+}
+
+/**
+ * The exception factory for your own `new ValidationPipe({ exceptionFactory: validationExceptionFactory })`:
+ * its failures answer 400 INVALID_INPUT with `{ field, messages, constraints }` details, as the
+ * module's `validation` option does. ParseArrayPipe also calls its factory with a message string.
+ */
+export function validationExceptionFactory(errors: ValidationError[] | string | string[]): ValidationFailedException {
+  return new ValidationFailedException(Array.isArray(errors) ? errors : [errors]);
+}
