@@ -3,7 +3,7 @@ import { chain, Rule, SchematicsException } from '@angular-devkit/schematics';
 import { cataloguePath, readCatalogue } from '../utils/catalogue';
 import { elementFolder } from '../utils/element-folder';
 import { parseElementName } from '../utils/element-name';
-import { assertEntryExists, entryImports, referenceEntry } from '../utils/entry-reference';
+import { assertEntryExists, entryTemplateValues, referenceEntry } from '../utils/entry-reference';
 import { generateFiles } from '../utils/generate-files';
 import { readNestApp } from '../utils/nest-app';
 import { applyInsertions } from '../utils/source-file';
@@ -29,12 +29,7 @@ export function exception(options: ExceptionOptions): Rule {
       );
     }
     const entry = referenceEntry(key, catalogue, join(folder, `${element.name}.exception.ts`), app.isEsm);
-    const files = generateFiles(folder, options, {
-      name: element.name,
-      entry,
-      imports: (...libraryNames: string[]) => entryImports(entry, libraryNames),
-      importSuffix: app.isEsm ? '.js' : '',
-    });
+    const files = generateFiles(folder, options, entryTemplateValues(element.name, entry, app.isEsm));
     if (options.code !== undefined || catalogue === undefined || catalogue.defines(key)) {
       return files;
     }

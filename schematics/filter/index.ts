@@ -3,7 +3,7 @@ import { Rule } from '@angular-devkit/schematics';
 import { cataloguePath, readCatalogue } from '../utils/catalogue';
 import { elementFolder } from '../utils/element-folder';
 import { parseElementName } from '../utils/element-name';
-import { assertEntryExists, entryImports, referenceEntry } from '../utils/entry-reference';
+import { assertEntryExists, entryTemplateValues, referenceEntry } from '../utils/entry-reference';
 import { generateFiles } from '../utils/generate-files';
 import { readNestApp } from '../utils/nest-app';
 import { FilterOptions } from './schema';
@@ -20,11 +20,6 @@ export function filter(options: FilterOptions): Rule {
     const catalogue = readCatalogue(tree, cataloguePath(options.sourceRoot));
     assertEntryExists(options.code, catalogue);
     const entry = referenceEntry(options.code, catalogue, join(folder, `${element.name}.filter.ts`), app.isEsm);
-    return generateFiles(folder, options, {
-      name: element.name,
-      entry,
-      imports: (...libraryNames: string[]) => entryImports(entry, libraryNames),
-      importSuffix: app.isEsm ? '.js' : '',
-    });
+    return generateFiles(folder, options, entryTemplateValues(element.name, entry, app.isEsm));
   };
 }

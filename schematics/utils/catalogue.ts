@@ -33,7 +33,9 @@ export class Catalogue {
 
   /** Whether the file itself defines the entry (not through a spread). */
   defines(key: string): boolean {
-    return this.ownEntries().some((entry) => entry.name.getText(this.source).replace(/['"]/g, '') === key);
+    return this.ownEntries().some(
+      ({ name }) => (ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : name.getText(this.source)) === key,
+    );
   }
 
   /** Whether `AppError.<key>` names an entry: one of its own, or a default it spreads. */

@@ -56,3 +56,13 @@ export function entryImports(reference: EntryReference, libraryNames: readonly s
   }
   return statements.map((statement) => `${statement}\n`).join('');
 }
+
+/** What the exception and filter templates share: the element's name and how they import and name its entry. */
+export function entryTemplateValues(name: string, reference: EntryReference, isEsm: boolean): Record<string, unknown> {
+  return {
+    name,
+    entry: reference,
+    imports: (...libraryNames: string[]) => entryImports(reference, libraryNames),
+    importSuffix: isEsm ? '.js' : '',
+  };
+}

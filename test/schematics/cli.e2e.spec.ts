@@ -6,7 +6,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import request from 'supertest';
-import { repoRoot } from './collection.js';
+import { BUILD_TIMEOUT, repoRoot } from './collection.js';
+
+// Each test runs the CLI (a few seconds, much more when the machine is busy).
+vi.setConfig({ testTimeout: 120_000, hookTimeout: BUILD_TIMEOUT });
 
 // The real binaries: `nest g` runs the devkit's `schematics` binary, which loads the collection by
 // package name from the app's node_modules, exactly as in a user's app.
@@ -80,7 +83,7 @@ beforeAll(() => {
     status: run(app, SCHEMATICS, 'nestjs-error-handling:exception', 'out-of-stock', '--status=409', '--spec=false'),
   };
   writeFileSync(join(app, 'src', 'products', 'products.controller.ts'), PRODUCTS_CONTROLLER);
-}, 120_000);
+}, 2 * BUILD_TIMEOUT);
 
 afterAll(() => rmSync(workspace, { recursive: true, force: true }));
 

@@ -22,6 +22,9 @@ export function buildCollection(): { collectionPath: string; remove: () => void 
   };
 }
 
+/** How long a build may take on a busy two-core machine (it runs tsc). */
+export const BUILD_TIMEOUT = 180_000;
+
 /** A runner over a freshly built collection, removed after the spec file's tests. */
 export function useCollection(): () => SchematicTestRunner {
   let runner: SchematicTestRunner | undefined;
@@ -30,7 +33,7 @@ export function useCollection(): () => SchematicTestRunner {
     const built = buildCollection();
     remove = built.remove;
     runner = new SchematicTestRunner('nestjs-error-handling', built.collectionPath);
-  });
+  }, BUILD_TIMEOUT);
   afterAll(() => remove());
   return () => {
     if (runner === undefined) throw new Error('the collection is built in beforeAll');
