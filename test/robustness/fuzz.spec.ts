@@ -55,7 +55,7 @@ const hostileErrorRecipe = fc.record({
 });
 
 function buildHostileError({ message, kind, status, statusCode, code }: HostileErrorRecipe): unknown {
-  const error: Error & Record<string, unknown> = kind === 'typeError' ? new TypeError(message) : new Error(message);
+  const error = (kind === 'typeError' ? new TypeError(message) : new Error(message)) as Error & Record<string, unknown>;
   Object.assign(error, { status, statusCode, code });
   switch (kind) {
     case 'cycle':
