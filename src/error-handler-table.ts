@@ -1,4 +1,5 @@
 import type { ErrorHandlerMapping, ErrorHandlerTarget } from './error-handling.interfaces.js';
+import { nearestClassValue } from './thrown-value.js';
 
 /**
  * The mappings of one level (a route method, a controller or the module), indexed once so that
@@ -27,12 +28,8 @@ export class ErrorHandlerTable {
    * answer with (`status` is undefined for errors that already name their entry).
    */
   find(error: unknown, status: number | undefined): ErrorHandlerTarget | undefined {
-    if (this.byClass.size > 0 && error !== null && (typeof error === 'object' || typeof error === 'function')) {
-      for (let proto = Object.getPrototypeOf(error); proto !== null; proto = Object.getPrototypeOf(proto)) {
-        const target = this.byClass.get(proto.constructor);
-        if (target !== undefined) return target;
-      }
-    }
+    const target = nearestClassValue(this.byClass, error);
+    if (target !== undefined) return target;
     return status === undefined ? undefined : this.byStatus.get(status);
   }
 }

@@ -45,6 +45,57 @@ export type ErrorFormatter = (info: ErrorDescription) => unknown;
 
 export type ErrorFormat = 'envelope' | 'problem' | ErrorFormatter;
 
+/** A pino level; the Nest Logger fallback maps `trace` to `verbose` and `info` to `log`. */
+export type ErrorLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** How failed requests are logged: one record each, through nestjs-pino when present. */
+export interface ErrorLoggingOptions {
+  /** Level per status class (defaults: `4xx` warn, `5xx` error); `false` leaves the class unlogged. */
+  levels?: { '4xx'?: ErrorLogLevel | false; '5xx'?: ErrorLogLevel | false };
+  /** `[ErrorClass, level | false]` pairs that beat `levels`; the nearest class in the prototype chain wins. */
+  classLevels?: ReadonlyArray<readonly [ErrorClass, ErrorLogLevel | false]>;
+  /** Classes never logged: shorthand for `[ErrorClass, false]` in `classLevels`. */
+  exclude?: readonly ErrorClass[];
+  /**
+   * Names redacted besides the defaults (authorization, cookie, password, passwd, token, secret,
+   * apikey). A header, body, query or details field is redacted when its name, lower-cased and
+   * without `-` and `_`, contains one of them: `X-Api-Key`, `refresh_token`, `clientSecret`.
+   */
+  redact?: readonly string[];
+}
+
+/** The request as a log record carries it: never headers or body, and a redacted query. */
+export interface RequestLogInfo {
+  id: string;
+  method: string;
+  /** The URL as received, with sensitive query values redacted. */
+  url: string;
+  /** The route pattern (`/products/:id`); absent when the request failed before routing. */
+  route?: string;
+  params?: unknown;
+  query?: unknown;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** What the log record of a failed request says, and what reporters receive with the error. */
+export interface ErrorLogContext {
+  status: number;
+  code: number;
+  reason: string;
+  /** The error's own message, even where production mode masks it in the response. */
+  message: string;
+  requestId: string;
+  req: RequestLogInfo;
+  /** The response's `details`, redacted. */
+  details?: unknown;
+}
+
+/** An error tracker (Sentry, OpenTelemetry, ...). Called after the response went out. */
+export interface ErrorReporter {
+  report(error: unknown, context: ErrorLogContext): void | Promise<void>;
+}
+
 export interface ErrorHandlingModuleOptions {
   /** The app's catalogue (defaults to `ErrorCode`): its entries answer statuses the defaults do not name. */
   codes?: ErrorCatalogue;
@@ -60,6 +111,21 @@ export interface ErrorHandlingModuleOptions {
   requestIdHeader?: string;
   /** `true` or ValidationPipe options: installs a global ValidationPipe with field-level details. */
   validation?: boolean | ValidationPipeOptions;
+  /** Levels per status class and per exception class, classes not to log, redacted names. */
+  logging?: ErrorLoggingOptions;
+  /** Error trackers, called once for every 5xx and for `reportClasses`, after the reply. */
+  reporters?: readonly ErrorReporter[];
+  /** Classes reported whatever their status (every 5xx is reported anyway). */
+  reportClasses?: readonly ErrorClass[];
+  /** How long (ms) an async reporter is awaited before it is logged as failed (default 5000). */
+  reporterTimeout?: number;
+  /**
+   * `'log-and-exit'` (opt-in): an unhandledRejection or uncaughtException outside any request is
+   * logged as fatal with its stack, the app is closed, and the process exits with code 1.
+   */
+  processErrors?: 'log-and-exit' | false;
+  /** The most time (ms) closing the app may take after a process error before exiting anyway (default 10000). */
+  processErrorsExitTimeout?: number;
   /**
    * The most entries an input error lists in `details` (default 100); the message says how many
    * more there were. Keeps the answer to a huge invalid payload small.

@@ -20,7 +20,9 @@ import {
 import { resolveErrorHandlingOptions, type ResolvedErrorHandlingOptions } from './error-handling.options.js';
 import { ErrorDescriber } from './error-describer.js';
 import { ErrorLogger } from './error-logger.js';
+import { ErrorReportDispatcher } from './error-report.dispatcher.js';
 import { ErrorResolver } from './error-resolver.js';
+import { ProcessErrorsHandler } from './process-errors.handler.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { RouteContextGuard } from './route-context.guard.js';
 import { validationExceptionFactory } from './validation-failed.exception.js';
@@ -49,12 +51,14 @@ function globalValidationPipe({ validation }: ResolvedErrorHandlingOptions): Val
     ErrorResolver,
     ErrorDescriber,
     ErrorLogger,
+    ErrorReportDispatcher,
+    ProcessErrorsHandler,
     { provide: APP_GUARD, useClass: RouteContextGuard },
     { provide: APP_INTERCEPTOR, useClass: ErrorHandlingInterceptor },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: APP_PIPE, useFactory: globalValidationPipe, inject: [RESOLVED_ERROR_HANDLING_OPTIONS] },
   ],
-  exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger],
+  exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger, ErrorReportDispatcher],
 })
 export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule {
   static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {

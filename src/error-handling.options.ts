@@ -9,6 +9,7 @@ import type {
 } from './error-handling.interfaces.js';
 import { ErrorCode } from './error-codes.js';
 import { assertErrorHandlerMapping, isErrorCodeEntry } from './error-handler-mapping.js';
+import { resolveLoggingOptions, type ResolvedLoggingOptions } from './error-logging.options.js';
 
 /** The options after validation, with every default filled in once at startup. */
 export interface ResolvedErrorHandlingOptions {
@@ -20,6 +21,8 @@ export interface ResolvedErrorHandlingOptions {
   entryByStatus: ReadonlyMap<number, ErrorCodeEntry>;
   requestIdHeader: string;
   validation: ValidationPipeOptions | false;
+  /** Logging, reporters and the process-level catch-all. */
+  logging: ResolvedLoggingOptions;
   maxValidationDetails: number;
 }
 
@@ -105,6 +108,7 @@ export function resolveErrorHandlingOptions(
     entryByStatus: resolveEntryByStatus(codes, options.statusCodes ?? {}),
     requestIdHeader,
     validation: validation === true ? {} : validation,
+    logging: resolveLoggingOptions(options),
     maxValidationDetails,
   };
 }

@@ -41,7 +41,7 @@ export class ErrorResolver {
     for (const table of levels) {
       const target = table.find(exception, status);
       if (target === undefined) continue;
-      if (typeof target !== 'function') return this.mapToEntry(target, exception);
+      if (typeof target !== 'function') return this.mapToEntry(target, fallback);
       const context: ErrorHandlerContext = { request, controller: route?.controller, handler: route?.handler.name, host };
       return this.runHandler(target, exception, context);
     }
@@ -58,9 +58,12 @@ export class ErrorResolver {
     return table;
   }
 
-  private mapToEntry(entry: ResolvedError['entry'], exception: unknown): ResolvedError {
-    const details = exception instanceof OperatedException ? exception.details : undefined;
-    return { entry, message: messageOf(exception) || entry.message, details, exception };
+  /**
+   * An entry target keeps what the defaults read from the error (its message, validation
+   * details, headers) under the new entry; an error without a message gets the entry's.
+   */
+  private mapToEntry(entry: ResolvedError['entry'], fallback: ResolvedError): ResolvedError {
+    return { ...fallback, entry, message: messageOf(fallback.exception) ? fallback.message : entry.message };
   }
 
   private runHandler(

@@ -13,9 +13,15 @@ export type {
   ErrorHandlerTarget,
   ErrorHandlingMode,
   ErrorHandlingModuleOptions,
+  ErrorLogContext,
+  ErrorLoggingOptions,
+  ErrorLogLevel,
+  ErrorReporter,
+  RequestLogInfo,
 } from './error-handling.interfaces.js';
 export { ErrorHandlingModule } from './error-handling.module.js';
 export { OperatedExceptionFilter } from './operated-exception.filter.js';
+export { createPinoHttpOptions, type PinoHttpAgreement, type PinoHttpOptionsLike } from './pino-http.options.js';
 export { OnError } from './on-error.decorator.js';
 export { Timeout } from './timeout.decorator.js';
 export { ValidationFailedException, validationExceptionFactory } from './validation-failed.exception.js';

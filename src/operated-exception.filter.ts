@@ -6,6 +6,7 @@ import { DEFAULT_REQUEST_ID_HEADER, RESOLVED_ERROR_HANDLING_OPTIONS } from './er
 import type { ResolvedErrorHandlingOptions } from './error-handling.options.js';
 import { ErrorDescriber } from './error-describer.js';
 import { ErrorLogger } from './error-logger.js';
+import { ErrorReportDispatcher } from './error-report.dispatcher.js';
 import { ErrorResolver } from './error-resolver.js';
 import type { ResolvedError } from './resolved-error.interfaces.js';
 import { requestIdOf } from './request-id.js';
@@ -21,6 +22,7 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   @Inject(ErrorResolver) private readonly resolver: ErrorResolver;
   @Inject(ErrorDescriber) private readonly describer: ErrorDescriber;
   @Inject(ErrorLogger) private readonly errorLogger: ErrorLogger;
+  @Inject(ErrorReportDispatcher) private readonly reportDispatcher: ErrorReportDispatcher;
   @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost;
   @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) private readonly options: ResolvedErrorHandlingOptions;
 
@@ -47,8 +49,9 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
       const request = host.getArgByIndex(0);
       const description = this.describer.describe(resolved, request);
       const rendered = this.describer.render(description, resolved.entry);
-      this.errorLogger.log(description, resolved);
+      const context = this.errorLogger.log(description, resolved);
       this.reply(host, description.status, rendered.contentType, rendered.body, description.requestId, resolved.headers);
+      this.reportDispatcher.dispatch(resolved.exception, context);
     } catch (failure) {
       this.answerWithFallback(resolved.exception, failure, host);
     }

@@ -5,14 +5,18 @@ const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
 interface RequestIdCarrier {
   [REQUEST_ID]?: string;
+  /** pino-http's request id (on fastify, middie copies fastify's own there). */
+  id?: unknown;
   headers?: Record<string, string | string[] | undefined>;
   raw?: RequestIdCarrier;
 }
 
 /**
  * The request's id: the incoming header when well-formed, else a new UUID. Kept on the Node
- * request (fastify's `request.raw`), so middleware, filters and logs agree on one value.
- * `headerName` must be lower-case, as Node stores incoming headers.
+ * request (fastify's `request.raw`), so middleware, filters and logs agree on one value; also set
+ * as `req.id` where nothing set it yet, which pino-http then keeps (`createPinoHttpOptions` makes
+ * pino-http agree whatever runs first). `headerName` must be lower-case, as Node stores incoming
+ * headers.
  */
 export function requestIdOf(request: unknown, headerName: string): string {
   const carrier = request as RequestIdCarrier;
@@ -22,5 +26,6 @@ export function requestIdOf(request: unknown, headerName: string): string {
   const incoming = raw.headers?.[headerName];
   const id = typeof incoming === 'string' && WELL_FORMED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
   raw[REQUEST_ID] = id;
+  raw.id ??= id;
   return id;
 }

@@ -2,7 +2,8 @@
 
 const MAX_CAUSE_DEPTH = 10;
 
-function read(value: unknown, key: string): unknown {
+/** `value[key]`, or undefined when `value` is not an object or the getter throws. */
+export function read(value: unknown, key: string): unknown {
   try {
     return value !== null && (typeof value === 'object' || typeof value === 'function')
       ? (value as Record<string, unknown>)[key]
@@ -38,6 +39,16 @@ export function stringProperty(value: unknown, key: string): string | undefined 
 export function numberProperty(value: unknown, key: string): number | undefined {
   const property = read(value, key);
   return typeof property === 'number' ? property : undefined;
+}
+
+/** What `byClass` holds for the nearest class in `value`'s prototype chain. */
+export function nearestClassValue<T>(byClass: ReadonlyMap<Function, T>, value: unknown): T | undefined {
+  if (byClass.size === 0 || value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    const found = byClass.get(proto.constructor);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 /** The value and its `cause` chain (and AggregateError members), bounded and cycle-safe. */

@@ -103,6 +103,13 @@ describe('ErrorResolver precedence', () => {
     expect(resolve(new Error('outer', { cause: new AggregateError([refused]) })).entry).toBe(ErrorCode.CONNECTION_ERROR);
   });
 
+  it('keeps the details the defaults found when an entry target maps the error', () => {
+    const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[BadRequestException, Codes.MODULE_BASE]] }), new Reflector());
+    const resolved = resolver.resolve(new BadRequestException(['a must be set']), new ExecutionContextHost([{}, {}, () => undefined])) as ResolvedError;
+    expect(resolved.entry).toBe(Codes.MODULE_BASE);
+    expect(resolved.details).toEqual(['a must be set']);
+  });
+
   it('lets a 503 status handler override the CONNECTION_ERROR default', () => {
     const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[503, Codes.MODULE_503]] }), new Reflector());
     const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });

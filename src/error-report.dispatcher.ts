@@ -1,0 +1,68 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
+import type { ErrorLogContext, ErrorReporter } from './error-handling.interfaces.js';
+import type { ResolvedErrorHandlingOptions } from './error-handling.options.js';
+import type { ResolvedLoggingOptions } from './error-logging.options.js';
+import { ErrorLogger } from './error-logger.js';
+import { nearestClassValue } from './thrown-value.js';
+
+/** Why a reporter was given up on. */
+export class ReporterTimeoutError extends Error {
+  override name = 'ReporterTimeoutError';
+
+  constructor(ms: number) {
+    super(`The reporter did not settle within ${ms} ms`);
+  }
+}
+
+/**
+ * Hands failed requests to the `reporters`: every 5xx, and the `reportClasses`. The filter
+ * calls it after replying and never waits: each reporter runs on its own, bounded by
+ * `reporterTimeout`, and its failure is logged, never answered. Shutdown waits for the
+ * reports still running, so the last errors before a restart are not lost.
+ */
+@Injectable()
+export class ErrorReportDispatcher implements BeforeApplicationShutdown {
+  private readonly options: ResolvedLoggingOptions;
+  private readonly running = new Set<Promise<void>>();
+
+  constructor(
+    @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) { logging }: ResolvedErrorHandlingOptions,
+    private readonly errorLogger: ErrorLogger,
+  ) {
+    this.options = logging;
+  }
+
+  dispatch(error: unknown, context: ErrorLogContext): void {
+    const { reporters, reportClasses } = this.options;
+    if (reporters.length === 0) return;
+    if (context.status < 500 && nearestClassValue(reportClasses, error) === undefined) return;
+    for (const reporter of reporters) {
+      // A logger that throws while logging a failure must not become an unhandled rejection.
+      const report = this.run(reporter, error, context)
+        .catch(() => undefined)
+        .finally(() => this.running.delete(report));
+      this.running.add(report);
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await Promise.all(this.running);
+  }
+
+  private async run(reporter: ErrorReporter, error: unknown, context: ErrorLogContext): Promise<void> {
+    const { reporterTimeout } = this.options;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ReporterTimeoutError(reporterTimeout)), reporterTimeout);
+    });
+    try {
+      // Starting inside a promise turns a synchronous throw into a rejection like any other.
+      await Promise.race([Promise.resolve().then(() => reporter.report(error, context)), timedOut]);
+    } catch (failure) {
+      this.errorLogger.logReporterFailure(failure, context.requestId);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

@@ -1,0 +1,66 @@
+/** What a redacted value is replaced with. */
+export const REDACTED = '[Redacted]';
+
+/** Parts of names whose values never reach a log: headers, body, query and details fields. */
+export const DEFAULT_REDACTED_NAMES: readonly string[] = ['authorization', 'cookie', 'password', 'passwd', 'token', 'secret', 'apikey'];
+
+/** Deep enough for request bodies and details; deeper values are cut rather than walked. */
+const MAX_DEPTH = 8;
+const TOO_DEEP = '[Too deep]';
+
+function normalize(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+/**
+ * Replaces the values of sensitive names with `[Redacted]`: a name is sensitive when, lower-cased
+ * and without `-` and `_`, it contains one of the redacted names (`X-Api-Key`, `refresh_token`).
+ */
+export class LogRedactor {
+  private readonly names: readonly string[];
+
+  constructor(extraNames: readonly string[] = []) {
+    this.names = [...DEFAULT_REDACTED_NAMES, ...extraNames].map(normalize);
+  }
+
+  isSensitive(name: string): boolean {
+    const normalized = normalize(name);
+    return this.names.some((part) => normalized.includes(part));
+  }
+
+  /** A redacted copy of objects and arrays (own enumerable fields); dates and binary data as they are. */
+  redact(value: unknown, depth = 0): unknown {
+    if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value)) return value;
+    if (depth >= MAX_DEPTH) return TOO_DEEP;
+    if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1));
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) {
+      copy[key] = this.isSensitive(key) ? REDACTED : this.redact(item, depth + 1);
+    }
+    return copy;
+  }
+
+  /** The URL with the values of sensitive query parameters redacted; the rest kept byte for byte. */
+  redactUrl(url: string): string {
+    const queryAt = url.indexOf('?');
+    if (queryAt === -1) return url;
+    const query = url
+      .slice(queryAt + 1)
+      .split('&')
+      .map((pair) => {
+        const equalsAt = pair.indexOf('=');
+        const name = equalsAt === -1 ? pair : pair.slice(0, equalsAt);
+        return this.isSensitive(safeDecode(name)) ? `${name}=${REDACTED}` : pair;
+      })
+      .join('&');
+    return `${url.slice(0, queryAt)}?${query}`;
+  }
+}
+
+function safeDecode(component: string): string {
+  try {
+    return decodeURIComponent(component.replace(/\+/g, ' '));
+  } catch {
+    return component;
+  }
+}

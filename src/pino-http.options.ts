@@ -1,0 +1,68 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULT_REQUEST_ID_HEADER } from './error-handling.constants.js';
+import { wasErrorLogged } from './error-logger.js';
+import { LogRedactor } from './log-redactor.js';
+import { requestIdOf } from './request-id.js';
+
+type PinoHttpLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+type Serializer = (value: any) => unknown;
+
+/** The pino-http options this helper sets or wraps; any other option passes through untouched. */
+export interface PinoHttpOptionsLike {
+  genReqId?: (req: IncomingMessage, res: ServerResponse) => string | number | object;
+  customLogLevel?: (req: IncomingMessage, res: ServerResponse, error?: Error) => PinoHttpLevel;
+  serializers?: Record<string, Serializer>;
+  [option: string]: unknown;
+}
+
+/** The module options pino-http must agree with; pass the same values as to `forRoot`. */
+export interface PinoHttpAgreement {
+  requestIdHeader?: string;
+  redact?: readonly string[];
+}
+
+/** pino's serialized request: its fields, and the Node request as the non-enumerable `raw`. */
+type SerializedRequest = { raw?: IncomingMessage; id?: unknown; url?: unknown };
+
+const ABOVE_INFO: ReadonlySet<PinoHttpLevel> = new Set(['warn', 'error', 'fatal']);
+
+/**
+ * pino-http options that agree with ErrorHandlingModule, for `LoggerModule.forRoot({ pinoHttp })`:
+ * - `genReqId` and the `req` serializer give the module's request id (the envelope's
+ *   `requestId`, the `X-Request-Id` header), so pino-http's `req.id` is the same whichever
+ *   middleware runs first, on fastify too;
+ * - the `req` and `res` serializers redact sensitive headers (authorization, cookie, set-cookie,
+ *   x-api-key), query fields and the URL's query string, by the module's rules (yours run first);
+ * - a `customLogLevel` of yours is kept below `warn` for requests whose error the module logged,
+ *   so pino-http's "request errored" line never becomes a second error record.
+ */
+export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
+  options: T = {} as T,
+  { requestIdHeader = DEFAULT_REQUEST_ID_HEADER, redact = [] }: PinoHttpAgreement = {},
+): T & { genReqId: (req: IncomingMessage) => string; serializers: Record<string, Serializer> } {
+  const redactor = new LogRedactor(redact);
+  const lookupName = requestIdHeader.toLowerCase();
+  const { req: requestSerializer, res: responseSerializer } = options.serializers ?? {};
+  const { customLogLevel } = options;
+  return {
+    ...options,
+    genReqId: (req: IncomingMessage) => requestIdOf(req, lookupName),
+    serializers: {
+      ...options.serializers,
+      req: (req: SerializedRequest) => {
+        const serialized = redactor.redact(requestSerializer ? requestSerializer(req) : req) as SerializedRequest;
+        if (serialized === null || typeof serialized !== 'object') return serialized;
+        // On fastify, middie hands pino-http fastify's own id (`req-1`) before genReqId could run.
+        const id = req.raw ? requestIdOf(req.raw, lookupName) : serialized.id;
+        return typeof serialized.url === 'string' ? { ...serialized, id, url: redactor.redactUrl(serialized.url) } : { ...serialized, id };
+      },
+      res: (res: unknown) => redactor.redact(responseSerializer ? responseSerializer(res) : res),
+    },
+    ...(customLogLevel && {
+      customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+        const level = customLogLevel(req, res, error);
+        return ABOVE_INFO.has(level) && wasErrorLogged(req) ? 'info' : level;
+      },
+    }),
+  };
+}
