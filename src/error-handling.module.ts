@@ -7,7 +7,7 @@ import {
   RequestMethod,
   ValidationPipe,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, ModulesContainer } from '@nestjs/core';
 import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
 import { ErrorHandlingFilter } from './error-handling.filter.js';
 import { ErrorHandlingInterceptor } from './error-handling.interceptor.js';
@@ -22,6 +22,7 @@ import { ErrorDescriber } from './error-describer.js';
 import { ErrorLogger } from './error-logger.js';
 import { ErrorReportDispatcher } from './error-report.dispatcher.js';
 import { ErrorResolver } from './error-resolver.js';
+import { GlobalEnhancerOrderCheck } from './global-enhancer-order.check.js';
 import { ProcessErrorsHandler } from './process-errors.handler.js';
 import { RequestIdMiddleware } from './request-id.middleware.js';
 import { RouteContextGuard } from './route-context.guard.js';
@@ -56,6 +57,11 @@ function globalValidationPipe({ validation }: ResolvedErrorHandlingOptions): Val
     { provide: APP_GUARD, useClass: RouteContextGuard },
     { provide: APP_INTERCEPTOR, useClass: ErrorHandlingInterceptor },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
+    {
+      provide: GlobalEnhancerOrderCheck,
+      useFactory: (modules: ModulesContainer) => new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule),
+      inject: [ModulesContainer],
+    },
     { provide: APP_PIPE, useFactory: globalValidationPipe, inject: [RESOLVED_ERROR_HANDLING_OPTIONS] },
   ],
   exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger, ErrorReportDispatcher],
