@@ -224,6 +224,7 @@ describe.each(PLATFORMS)('logging levels and exclusions on %s', (platform) => {
           [PaymentDeclinedError, false],
         ],
         exclude: [ForbiddenException],
+        redact: ['iban'],
       },
     });
   });
@@ -241,6 +242,12 @@ describe.each(PLATFORMS)('logging levels and exclusions on %s', (platform) => {
 
   it('logs an exception class at its own level, whatever its status', async () => {
     expect((await recordsOf('/shop/gone', 404)).map((line) => line.level)).toEqual([50]);
+  });
+
+  it('redacts the names added to the list, in the query and in the URL', async () => {
+    const [record] = await recordsOf('/shop/bad?payout_IBAN=DE0012&page=3', 400);
+    expect(record.req.query).toEqual({ payout_IBAN: '[Redacted]', page: '3' });
+    expect(record.req.url).toBe('/shop/bad?payout_IBAN=[Redacted]&page=3');
   });
 
   it('leaves excluded classes unlogged, by `exclude` and by a `false` level', async () => {
@@ -272,5 +279,19 @@ describe.each(PLATFORMS)('logging without nestjs-pino on %s', (platform) => {
     expect(warnArgs[1]).toMatchObject({ status: 404, reason: 'RESOURCE_NOT_FOUND', requestId: notFound.body.requestId, req: { method: 'GET', url: '/nowhere' } });
     expect(warnArgs[2]).toBe('ErrorHandling');
     expect(errorArgs[1]).toMatchObject({ status: 500, requestId: failed.body.requestId, err: { stack: expect.stringContaining('Database down') } });
+  });
+});
+
+describe('logging, reporting and processErrors options', () => {
+  it.each<[string, ErrorHandlingModuleOptions, RegExp]>([
+    ['an unknown level', { logging: { levels: { '4xx': 'loud' as never } } }, /logging\.levels\.4xx "loud"/],
+    ['a classLevels entry that is not a pair', { logging: { classLevels: [NotFoundException as never] } }, /classLevels\[0\]/],
+    ['an exclude entry that is not a class', { logging: { exclude: ['NotFoundException' as never] } }, /logging\.exclude/],
+    ['an empty redacted name', { logging: { redact: [''] } }, /logging\.redact/],
+    ['a reporter without report()', { reporters: [{} as never] }, /reporters/],
+    ['a reporterTimeout of 0', { reporterTimeout: 0 }, /reporterTimeout 0/],
+    ['an unknown processErrors mode', { processErrors: 'log' as never }, /processErrors "log"/],
+  ])('stops the app at startup for %s', async (_case, options, message) => {
+    await expect(createApp('express', { imports: [ErrorHandlingModule.forRoot(options)] })).rejects.toThrow(message);
   });
 });
