@@ -1,10 +1,17 @@
-import { Module } from '@nestjs/common';
-import { ErrorHandlingModule } from '../src/index.js';
+import { Module, RequestMethod } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { createPinoHttpOptions, ErrorHandlingModule } from '../src/index.js';
 import { AppError } from './app-error-codes.js';
 import { ProductsController } from './products.controller.js';
 
 @Module({
-  imports: [ErrorHandlingModule.forRoot({ codes: AppError })],
+  imports: [
+    LoggerModule.forRoot({
+      pinoHttp: createPinoHttpOptions({ level: process.env.LOG_LEVEL ?? 'info' }),
+      forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+    }),
+    ErrorHandlingModule.forRoot({ codes: AppError, validation: { whitelist: true, forbidNonWhitelisted: true } }),
+  ],
   controllers: [ProductsController],
 })
 export class AppModule {}

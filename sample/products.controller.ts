@@ -1,7 +1,8 @@
-import { Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ErrorCode, OnError, OperatedException, Timeout } from '../src/index.js';
 import { AppError } from './app-error-codes.js';
+import { CreateProductDto } from './create-product.dto.js';
 import { ProductNotFoundError } from './product-not-found.error.js';
 
 const PRODUCTS = new Map([
@@ -17,6 +18,13 @@ export class ProductsController {
     const product = PRODUCTS.get(id);
     if (!product) throw new ProductNotFoundError(id);
     return product;
+  }
+
+  @Post()
+  create(@Body() product: CreateProductDto) {
+    const id = PRODUCTS.size + 1;
+    PRODUCTS.set(id, { id, name: product.name, stock: product.stock });
+    return PRODUCTS.get(id);
   }
 
   @Post(':id/buy')
