@@ -1,0 +1,44 @@
+import { DynamicModule, INestApplication, Module, ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { ErrorHandlingModule } from '../../src/index.js';
+import { BenchController } from './bench.controller.js';
+import { MappedErrorsController } from './mapped-errors.controller.js';
+
+/** What distinguishes one bench server from another; everything else is the same app. */
+export interface BenchAppConfig {
+  platform: 'express' | 'fastify';
+  /** Imports ErrorHandlingModule; without it the app runs Nest's default exception filter. */
+  errorHandling: boolean;
+  /** A global ValidationPipe: Nest's own without the module, the module's `validation: true` with it. */
+  validation: boolean;
+  /** `pino`: nestjs-pino writes every log line to `pinoFile`; `nest`: Nest's console logger. */
+  logging: 'nest' | 'pino';
+  pinoFile?: string;
+}
+
+/** nestjs-pino is loaded only by the servers that use it, so the others run without it. */
+async function pinoLogging(file: string) {
+  const [{ LoggerModule, Logger }, { default: pino }] = await Promise.all([import('nestjs-pino'), import('pino')]);
+  const destination = pino.destination({ dest: file, sync: false, mkdir: true });
+  return { module: LoggerModule.forRoot({ pinoHttp: [{}, destination] }), logger: Logger };
+}
+
+export async function createBenchApp(config: BenchAppConfig): Promise<INestApplication> {
+  const imports: DynamicModule[] = [];
+  if (config.errorHandling) {
+    imports.push(ErrorHandlingModule.forRoot({ mode: 'production', validation: config.validation }));
+  }
+  const pino = config.logging === 'pino' ? await pinoLogging(config.pinoFile ?? 'bench-pino.log') : undefined;
+  if (pino) imports.push(pino.module);
+
+  @Module({ imports, controllers: [BenchController, MappedErrorsController] })
+  class BenchAppModule {}
+
+  const adapter = config.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();
+  const app = await NestFactory.create(BenchAppModule, adapter, { bufferLogs: pino !== undefined });
+  if (pino) app.useLogger(app.get(pino.logger));
+  if (config.validation && !config.errorHandling) app.useGlobalPipes(new ValidationPipe());
+  return app;
+}

@@ -1,0 +1,61 @@
+import { load, probe } from './load.mjs';
+import { mismatchOf } from './scenarios.mjs';
+import { median } from './stats.mjs';
+
+const SIDES = ['baseline', 'candidate'];
+
+/**
+ * Runs one comparison: probes both sides (a side that answers the wrong thing makes the
+ * comparison "not available" instead of producing a meaningless figure), warms each route up
+ * once, then measures the sides interleaved A B A B so that machine drift hits both alike.
+ * `servers` maps a server name to its ServerProcess or to the Error it failed to start with.
+ */
+export async function runComparison(comparison, servers, settings, warmedRoutes) {
+  for (const side of SIDES) {
+    const { server: name, route } = comparison[side];
+    const server = servers.get(name);
+    if (server === undefined || server instanceof Error) {
+      return { comparison, unavailable: `server ${name} is not running: ${firstLine(server?.message ?? 'not started')}` };
+    }
+    const mismatch = mismatchOf(route, await probe(server.url, route.request));
+    if (mismatch) return { comparison, unavailable: mismatch };
+  }
+  for (const side of SIDES) {
+    const { server: name, route } = comparison[side];
+    const key = `${name} ${route.request.method ?? 'GET'} ${route.request.path}`;
+    if (warmedRoutes.has(key) || settings.warmup === 0) continue;
+    await load(servers.get(name).url, [route.request], { connections: settings.connections, duration: settings.warmup });
+    warmedRoutes.add(key);
+  }
+  const runs = { baseline: [], candidate: [] };
+  for (let round = 0; round < settings.rounds; round += 1) {
+    for (const side of SIDES) {
+      const { server: name, route } = comparison[side];
+      runs[side].push(await load(servers.get(name).url, [route.request], { connections: settings.connections, duration: settings.duration }));
+    }
+  }
+  return {
+    comparison,
+    baseline: summarize(runs.baseline, comparison.baseline.route.status),
+    candidate: summarize(runs.candidate, comparison.candidate.route.status),
+    // The median of per-round ratios: each round's pair ran back to back under the same load.
+    ratio: median(runs.candidate.map((run, round) => run.requestsPerSecond / runs.baseline[round].requestsPerSecond)),
+  };
+}
+
+function summarize(runs, expectedStatus) {
+  const completed = runs.reduce((sum, run) => sum + run.completed, 0);
+  const expected = runs.reduce((sum, run) => sum + (run.statuses[expectedStatus] ?? 0), 0);
+  return {
+    requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
+    p50: median(runs.map((run) => run.p50)),
+    p99: median(runs.map((run) => run.p99)),
+    completed,
+    // Anything but the probed status under load (errors, timeouts, other statuses) is reported.
+    unexpected: completed - expected + runs.reduce((sum, run) => sum + run.errors, 0),
+  };
+}
+
+function firstLine(text) {
+  return text.split('\n')[0];
+}

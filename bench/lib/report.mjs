@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { HEAP_GROWTH_LIMIT } from './memory-check.mjs';
+import { REPO_DIR } from './paths.mjs';
+
+const MB = 1024 * 1024;
+
+function versionOf(name) {
+  try {
+    return JSON.parse(readFileSync(path.join(REPO_DIR, 'node_modules', name, 'package.json'), 'utf8')).version;
+  } catch {
+    return 'not installed';
+  }
+}
+
+export function machineDescription() {
+  const cpus = os.cpus();
+  return {
+    cpu: `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`,
+    memory: `${Math.round(os.totalmem() / 1024 ** 3)} GiB`,
+    os: `${os.type()} ${os.release()} (${os.arch()})`,
+    node: process.version,
+    packages: ['@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify', 'nestjs-pino', 'class-validator', 'autocannon']
+      .map((name) => `${name} ${versionOf(name)}`)
+      .join(', '),
+  };
+}
+
+const requestsPerSecond = (value) => Math.round(value).toLocaleString('en-US');
+const milliseconds = ({ p50, p99 }) => `${p50} / ${p99}`;
+
+export function verdictOf({ ratio, comparison: { target } }) {
+  if (target === null) return 'context';
+  return ratio >= target ? `≥ ${target.toFixed(2)} met` : `≥ ${target.toFixed(2)} **missed**`;
+}
+
+/** One platform's table: each comparison's two sides, the ratio and the target. */
+export function comparisonTable(results) {
+  const lines = [
+    '| # | scenario | baseline | req/s | p50 / p99 ms | candidate | req/s | p50 / p99 ms | ratio | target |',
+    '| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+  ];
+  for (const result of results) {
+    const { comparison } = result;
+    if (result.unavailable) {
+      lines.push(`| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | ${comparison.candidate.label} | | | not available | ${comparison.target ?? 'context'} |`);
+      continue;
+    }
+    const warn = (side) => (side.unexpected > 0 ? ` (${side.unexpected} unexpected)` : '');
+    lines.push(
+      `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | ${requestsPerSecond(result.baseline.requestsPerSecond)}${warn(result.baseline)} | ${milliseconds(result.baseline)} ` +
+        `| ${comparison.candidate.label} | ${requestsPerSecond(result.candidate.requestsPerSecond)}${warn(result.candidate)} | ${milliseconds(result.candidate)} ` +
+        `| ${result.ratio.toFixed(3)} | ${verdictOf(result)} |`,
+    );
+  }
+  const unavailable = results.filter((result) => result.unavailable);
+  if (unavailable.length > 0) {
+    lines.push('', ...unavailable.map(({ comparison, unavailable: why }) => `- ${comparison.id} not available: ${why.replaceAll('\n', ' ')}`));
+  }
+  return lines.join('\n');
+}
+
+export function memoryTable(checks) {
+  const lines = [
+    `| platform | failing requests | heap after warm-up | heap after the run | growth | within ${HEAP_GROWTH_LIMIT / MB} MB |`,
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
+  for (const check of checks) {
+    if (check.error) {
+      lines.push(`| ${check.platform} | not available: ${check.error.split('\n')[0]} | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${check.platform} | ${check.failed.toLocaleString('en-US')} of ${check.requests.toLocaleString('en-US')} | ${(check.warmHeap / MB).toFixed(1)} MB ` +
+        `| ${(check.finalHeap / MB).toFixed(1)} MB | ${(check.growth / MB).toFixed(2)} MB | ${check.withinLimit ? 'yes' : '**no**'} |`,
+    );
+  }
+  const first = checks.find((check) => !check.error);
+  if (first) {
+    lines.push('', `Mix, cycled: ${first.mix.join(', ')}.`);
+    if (first.dropped.length > 0) lines.push(`Left out (did not fail on this build): ${first.dropped.join(', ')}.`);
+  }
+  return lines.join('\n');
+}
+
+export function stackTraceParagraph(cost) {
+  const extra = cost.withStackNs - cost.withoutStackNs;
+  return (
+    `\`new OperatedException(...)\` at a call depth of ${cost.callDepth}: ${Math.round(cost.withStackNs)} ns with the default ` +
+    `stack trace (Error.stackTraceLimit = ${cost.stackTraceLimit}), ${Math.round(cost.withoutStackNs)} ns without (limit 0): ` +
+    `the trace costs ${(extra / 1000).toFixed(2)} µs per exception.`
+  );
+}
+
+/** bench/RESULTS.md: everything needed to compare a later run with this one. */
+export function resultsMarkdown({ settings, machine, tablesByPlatform, memoryChecks, stackTraceCost, profiles, startedAt, seconds }) {
+  const sections = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench${settings.mode === 'quick' ? ' -- --quick' : ''}\` on ${startedAt.toISOString()} (took ${Math.round(seconds)} s).`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; shared, so figures move between runs`,
+    `- Node ${machine.node}; ${machine.packages}`,
+    `- Settings: ${settings.mode} mode, ${settings.rounds} interleaved rounds of ${settings.duration} s per side after ${settings.warmup} s of warm-up per route, ` +
+      `${settings.connections} connections, autocannon in the runner process, each server a child process on 127.0.0.1`,
+    '- req/s and latencies are medians over the rounds; ratio = candidate / baseline, the median of the per-round ratios',
+    '',
+  ];
+  for (const [platform, results] of tablesByPlatform) {
+    sections.push(`## ${platform}`, '', comparisonTable(results), '');
+  }
+  sections.push('## Memory', '', memoryChecks.length > 0 ? memoryTable(memoryChecks) : 'Skipped (--memory-requests 0).', '');
+  if (stackTraceCost) sections.push('## Stack-trace cost of an OperatedException', '', stackTraceParagraph(stackTraceCost), '');
+  if (profiles.length > 0) sections.push('## CPU profiles (--cpu-prof)', '', ...profiles, '');
+  return sections.join('\n');
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: the error-handling benchmark. See docs-drafts/bench.md.
+import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { compileApps } from './lib/compile.mjs';
+import { runComparison } from './lib/compare.mjs';
+import { checkMemory } from './lib/memory-check.mjs';
+import { parseOptions } from './lib/options.mjs';
+import { BENCH_DIR, LOG_DIR, PROFILE_DIR } from './lib/paths.mjs';
+import { profileSummaryMarkdown, summarizeProfile } from './lib/profile-summary.mjs';
+import { comparisonTable, machineDescription, memoryTable, resultsMarkdown, stackTraceParagraph, verdictOf } from './lib/report.mjs';
+import { COMPARISONS, MEMORY_SERVER, NEST_SERVERS, RAW_SERVER } from './lib/scenarios.mjs';
+import { ServerProcess } from './lib/server-process.mjs';
+import { measureStackTraceCost } from './lib/stack-trace-cost.mjs';
+
+const running = new Set();
+const startedAt = new Date();
+
+/** Progress on the console, stamped with the seconds since the start. */
+function progress(message) {
+  console.log(`${((Date.now() - startedAt.getTime()) / 1000).toFixed(1).padStart(6)}s  ${message}`);
+}
+
+/** A started server, or the Error it failed with (its comparisons become "not available"). */
+async function startServer(name, script, config, settings) {
+  try {
+    const server = await ServerProcess.start(name, script, {
+      env: config ? { BENCH_APP_CONFIG: JSON.stringify(config) } : {},
+      cpuProf: settings.cpuProf,
+    });
+    running.add(server);
+    return server;
+  } catch (error) {
+    console.warn(`! ${error.message}`);
+    return error;
+  }
+}
+
+async function stopServers(servers) {
+  await Promise.all(
+    servers.filter((server) => server instanceof ServerProcess).map(async (server) => {
+      await server.stop();
+      running.delete(server);
+    }),
+  );
+}
+
+function progressLine(platform, result) {
+  const { comparison } = result;
+  if (result.unavailable) return `[${platform} ${comparison.id}] not available: ${result.unavailable.split('\n')[0]}`;
+  const rps = (side) => Math.round(side.requestsPerSecond).toLocaleString('en-US');
+  return `[${platform} ${comparison.id}] ${rps(result.baseline)} → ${rps(result.candidate)} req/s, ratio ${result.ratio.toFixed(3)} (${verdictOf(result).replaceAll('**', '')})`;
+}
+
+/**
+ * One platform: starts the servers its comparisons need (and the shared raw one), runs the
+ * comparisons, then the memory check on the module server, and stops them.
+ */
+async function benchPlatform(platform, comparisons, rawServer, settings) {
+  const serverNames = comparisons.flatMap(({ baseline, candidate }) => [baseline.server, candidate.server]);
+  if (settings.memoryRequests > 0) serverNames.push(MEMORY_SERVER);
+  const names = [...new Set(serverNames)].filter((name) => name !== RAW_SERVER);
+  const started = await Promise.all(
+    names.map((name) => {
+      const config = { platform, ...NEST_SERVERS[name], pinoFile: path.join(LOG_DIR, `${name}-${platform}.pino.log`) };
+      return startServer(`${name}-${platform}`, 'nest-server.js', config, settings);
+    }),
+  );
+  progress(`${platform}: started ${names.length} servers`);
+  const servers = new Map(names.map((name, index) => [name, started[index]]));
+  servers.set(RAW_SERVER, rawServer);
+  const warmedRoutes = new Set();
+  const results = [];
+  try {
+    for (const comparison of comparisons) {
+      const result = await runComparison(comparison, servers, settings, warmedRoutes);
+      progress(progressLine(platform, result));
+      results.push(result);
+    }
+    const memory = settings.memoryRequests > 0 ? await memoryCheckOn(platform, servers.get(MEMORY_SERVER), settings) : undefined;
+    return { results, memory };
+  } finally {
+    await stopServers(started);
+  }
+}
+
+async function memoryCheckOn(platform, server, settings) {
+  const check = server instanceof ServerProcess
+    ? await checkMemory(platform, server, { requests: settings.memoryRequests, connections: settings.connections }).catch((error) => ({ platform, error: error.message }))
+    : { platform, error: `server ${MEMORY_SERVER} is not running: ${server?.message ?? 'not started'}` };
+  const mb = (bytes) => (bytes / 1024 / 1024).toFixed(2);
+  progress(`[${platform} memory] ${check.error ?? `heap ${mb(check.warmHeap)} → ${mb(check.finalHeap)} MB after ${check.requests} failing requests`}`);
+  return check;
+}
+
+function profileSummaries() {
+  if (!existsSync(PROFILE_DIR)) return [];
+  return readdirSync(PROFILE_DIR)
+    .filter((file) => file.endsWith('.cpuprofile'))
+    .sort()
+    .map((file) => profileSummaryMarkdown(file, summarizeProfile(path.join(PROFILE_DIR, file))));
+}
+
+async function main() {
+  const settings = parseOptions();
+  progress(
+    `nestjs-error-handling bench, ${settings.mode} mode: ${settings.rounds} rounds × ${settings.duration} s, ${settings.warmup} s warm-up, ` +
+      `${settings.connections} connections, memory check ${settings.memoryRequests.toLocaleString('en-US')} requests`,
+  );
+  compileApps();
+  progress('compiled the bench apps');
+  if (settings.cpuProf) rmSync(PROFILE_DIR, { recursive: true, force: true });
+
+  const stackTraceCost = await measureStackTraceCost();
+  progress(stackTraceParagraph(stackTraceCost));
+
+  const comparisons = COMPARISONS.filter((comparison) => !settings.only || settings.only.includes(comparison.id));
+  const needsRaw = comparisons.some(({ baseline, candidate }) => baseline.server === RAW_SERVER || candidate.server === RAW_SERVER);
+  const rawServer = needsRaw ? await startServer(RAW_SERVER, 'raw-http-server.js', undefined, settings) : undefined;
+  const tablesByPlatform = new Map();
+  const memoryChecks = [];
+  try {
+    for (const platform of settings.platforms) {
+      const { results, memory } = await benchPlatform(platform, comparisons, rawServer, settings);
+      tablesByPlatform.set(platform, results);
+      if (memory) memoryChecks.push(memory);
+    }
+  } finally {
+    if (rawServer) await stopServers([rawServer]);
+  }
+
+  const profiles = settings.cpuProf ? profileSummaries() : [];
+  const seconds = (Date.now() - startedAt.getTime()) / 1000;
+  const markdown = resultsMarkdown({ settings, machine: machineDescription(), tablesByPlatform, memoryChecks, stackTraceCost, profiles, startedAt, seconds });
+  const resultsFile = settings.resultsFile ?? path.join(BENCH_DIR, 'RESULTS.md');
+  writeFileSync(resultsFile, markdown);
+
+  for (const [platform, results] of tablesByPlatform) console.log(`\n${platform}\n${comparisonTable(results)}`);
+  if (memoryChecks.length > 0) console.log(`\nmemory\n${memoryTable(memoryChecks)}`);
+  if (profiles.length > 0) console.log(`\n${profiles.join('\n')}`);
+  // Every failed request was logged: hundreds of MB after a full run, not worth keeping.
+  if (!settings.keepLogs) rmSync(LOG_DIR, { recursive: true, force: true });
+  console.log(`\nTargets are printed, never enforced. Written ${path.relative(process.cwd(), resultsFile)} in ${Math.round(seconds)} s.`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await stopServers([...running]);
+}
