@@ -1,8 +1,8 @@
-import { DynamicModule, INestApplication, Module, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { ErrorHandlingModule } from '../../src/index.js';
+import { createPinoHttpOptions, ErrorHandlingModule } from '../../src/index.js';
 import { BenchController } from './bench.controller.js';
 import { MappedErrorsController } from './mapped-errors.controller.js';
 
@@ -18,11 +18,18 @@ export interface BenchAppConfig {
   pinoFile?: string;
 }
 
-/** nestjs-pino is loaded only by the servers that use it, so the others run without it. */
+/**
+ * nestjs-pino as the README sets it up, writing to a file; loaded only by the servers that use
+ * it, so the others run without it.
+ */
 async function pinoLogging(file: string) {
   const [{ LoggerModule, Logger }, { default: pino }] = await Promise.all([import('nestjs-pino'), import('pino')]);
   const destination = pino.destination({ dest: file, sync: false, mkdir: true });
-  return { module: LoggerModule.forRoot({ pinoHttp: [{}, destination] }), logger: Logger };
+  const module = LoggerModule.forRoot({
+    pinoHttp: [createPinoHttpOptions({ level: 'info' }), destination],
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
+  });
+  return { module, logger: Logger };
 }
 
 export async function createBenchApp(config: BenchAppConfig): Promise<INestApplication> {
