@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { throwError } from 'rxjs';
 import { types } from 'node:util';
 import { DEFAULT_REQUEST_ID_HEADER, RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
+import type { ErrorDescription } from './error-handling.interfaces.js';
 import type { ResolvedErrorHandlingOptions } from './error-handling.options.js';
 import { ErrorDescriber } from './error-describer.js';
 import { ErrorLogger } from './error-logger.js';
@@ -10,9 +11,10 @@ import { ErrorReportDispatcher } from './error-report.dispatcher.js';
 import { ErrorResolver } from './error-resolver.js';
 import type { ResolvedError } from './resolved-error.interfaces.js';
 import { requestIdOf } from './request-id.js';
+import { messageOf, nameOf } from './thrown-value.js';
 
 /**
- * The module's exception pipeline: catch → resolve → describe → log → reply. Extend it with
+ * The module's exception pipeline: catch → resolve → describe → reply → log. Extend it with
  * `@Catch(SomeError)` to write a controller-scoped filter whose answer is still the module's
  * envelope: override `catch`, map the error, and call `super.catch(mapped, host)`. Pass the
  * subclass as a class to `@UseFilters` so its dependencies (and these) are injected.
@@ -45,15 +47,21 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   }
 
   private answer(resolved: ResolvedError, host: ArgumentsHost): void {
+    let description: ErrorDescription;
     try {
-      const request = host.getArgByIndex(0);
-      const description = this.describer.describe(resolved, request);
+      description = this.describer.describe(resolved, host.getArgByIndex(0));
       const rendered = this.describer.render(description, resolved.entry);
-      const context = this.errorLogger.log(description, resolved);
       this.reply(host, description.status, rendered.contentType, rendered.body, description.requestId, resolved.headers);
-      this.reportDispatcher.dispatch(resolved.exception, context);
     } catch (failure) {
       this.answerWithFallback(resolved.exception, failure, host);
+      return;
+    }
+    // Logging and reporting come after the reply: a logger or tracker that fails cannot change it.
+    try {
+      const context = this.errorLogger.log(description, resolved);
+      this.reportDispatcher.dispatch(resolved.exception, context);
+    } catch (failure) {
+      process.emitWarning(`nestjs-error-handling could not log request ${description.requestId}: ${messageOf(failure) || nameOf(failure)}`);
     }
   }
 
