@@ -1,4 +1,5 @@
 import type { ErrorDescription } from './error-handling.interfaces.js';
+import type { ProblemType } from './problem-type.js';
 import { causeChainOf, messageOf, nameOf, stackOf } from './thrown-value.js';
 
 /** What development mode adds to a body: the stack and the cause chain of the thrown value. */
@@ -19,14 +20,17 @@ export function envelopeBody(info: ErrorDescription, development: boolean): Reco
   };
 }
 
-/** RFC 9457 problem details, with the envelope's fields as extension members. */
-export function problemBody(info: ErrorDescription, development: boolean, title: string, instance: string): Record<string, unknown> {
+/**
+ * RFC 9457 problem details, with the envelope's fields as extension members. `instance` is left
+ * out when there is no request path (documentation examples).
+ */
+export function problemBody(info: ErrorDescription, development: boolean, problemType: ProblemType, instance: string): Record<string, unknown> {
   return {
-    type: 'about:blank',
-    title,
+    type: problemType.type,
+    title: problemType.title,
     status: info.status,
     detail: info.message,
-    instance,
+    ...(instance !== '' && { instance }),
     code: info.code,
     reason: info.reason,
     requestId: info.requestId,

@@ -4,6 +4,7 @@ import type { ErrorDescription } from './error-handling.interfaces.js';
 import type { ResolvedErrorHandlingOptions } from './error-handling.options.js';
 import { envelopeBody, problemBody, serializeBody } from './error-body.formats.js';
 import type { ErrorCodeEntry } from './error-code.interfaces.js';
+import { problemTypeOf } from './problem-type.js';
 import type { ResolvedError } from './resolved-error.interfaces.js';
 import { requestIdOf } from './request-id.js';
 import { stringProperty } from './thrown-value.js';
@@ -45,7 +46,9 @@ export class ErrorDescriber {
         : format === 'problem'
           ? (info, entry) => ({
               contentType: PROBLEM_CONTENT_TYPE,
-              body: serializeBody(problemBody(info, this.development, entry.message, pathOf(info.request))),
+              body: serializeBody(
+                problemBody(info, this.development, problemTypeOf(entry, options.problemTypeBaseUrl), pathOf(info.request)),
+              ),
             })
           : (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(format(info)) });
   }

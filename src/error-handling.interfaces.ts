@@ -103,6 +103,17 @@ export interface ErrorHandlingModuleOptions {
   mode?: ErrorHandlingMode;
   /** The body's shape: the envelope (default), RFC 9457 `problem`, or your own function. */
   format?: ErrorFormat;
+  /**
+   * With `format: 'problem'`: the absolute URL under which each entry gets its own `type`
+   * (`https://errors.example.com/` → `https://errors.example.com/resource-not-found`). Without
+   * it the type is `about:blank` and the title is the HTTP status phrase, as RFC 9457 says.
+   */
+  problemTypeBaseUrl?: string;
+  /**
+   * Documents error responses in @nestjs/swagger's document: routes with `@OnError` or `@Timeout`
+   * get their mapped entries, and every route gets the 500 entry. `@ApiErrorResponses` works without it.
+   */
+  openapi?: boolean;
   /** Module-level mappings, consulted after method and controller `@OnError`. */
   handlers?: readonly ErrorHandlerMapping[];
   /** Which entry a plain HttpException of a status gets, e.g. `{ 401: ErrorCode.EMPTY_TOKEN }`. */

@@ -16,6 +16,8 @@ export interface ResolvedErrorHandlingOptions {
   codes: ErrorCatalogue;
   mode: ErrorHandlingMode;
   format: ErrorFormat;
+  problemTypeBaseUrl: string | undefined;
+  openapi: boolean;
   handlers: readonly ErrorHandlerMapping[];
   /** Status → entry for plain HttpExceptions: `statusCodes`, then the defaults, then `codes`. */
   entryByStatus: ReadonlyMap<number, ErrorCodeEntry>;
@@ -40,6 +42,11 @@ const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function fail(message: string): never {
   throw new TypeError(`ErrorHandlingModule: ${message}`);
+}
+
+/** Entry slugs are appended to it, so a query or fragment would swallow them. */
+function isTypeBaseUrl(value: unknown): value is string {
+  return typeof value === 'string' && URL.canParse(value) && !value.includes('?') && !value.includes('#');
 }
 
 function defaultMode(): ErrorHandlingMode {
@@ -86,6 +93,11 @@ export function resolveErrorHandlingOptions(
   if (format !== 'envelope' && format !== 'problem' && typeof format !== 'function') {
     fail(`format "${String(format)}" is neither "envelope", "problem" nor a function`);
   }
+  const { problemTypeBaseUrl, openapi = false } = options;
+  if (problemTypeBaseUrl !== undefined && !isTypeBaseUrl(problemTypeBaseUrl)) {
+    fail(`problemTypeBaseUrl "${String(problemTypeBaseUrl)}" is not an absolute URL without query or fragment`);
+  }
+  if (typeof openapi !== 'boolean') fail('`openapi` must be true or false');
   if (!Array.isArray(handlers)) fail('`handlers` must be a list of [ErrorClass | status, target] pairs');
   handlers.forEach((mapping, index) => assertErrorHandlerMapping(mapping, `handlers[${index}]`));
   const requestIdHeader = options.requestIdHeader ?? DEFAULT_REQUEST_ID_HEADER;
@@ -104,6 +116,8 @@ export function resolveErrorHandlingOptions(
     codes,
     mode,
     format,
+    problemTypeBaseUrl,
+    openapi,
     handlers,
     entryByStatus: resolveEntryByStatus(codes, options.statusCodes ?? {}),
     requestIdHeader,

@@ -86,7 +86,7 @@ describe.each(PLATFORMS)('module options on %s', (platform) => {
     expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
     expect(JSON.parse(response.text)).toEqual({
       type: 'about:blank',
-      title: 'Product is sold out',
+      title: 'Conflict',
       status: 409,
       detail: 'Product is sold out',
       instance: '/sold-out',
