@@ -6,3 +6,10 @@ export const TIMEOUT_METADATA = 'nestjs-error-handling:timeout';
 export const RESOLVED_ERROR_HANDLING_OPTIONS = Symbol('RESOLVED_ERROR_HANDLING_OPTIONS');
 /** The request id header read and written unless `requestIdHeader` says otherwise. */
 export const DEFAULT_REQUEST_ID_HEADER = 'X-Request-Id';
+/** Metadata key of the entries `@ApiErrorResponses` lists on a controller class or route method. */
+export const API_ERROR_RESPONSES_METADATA = 'nestjs-error-handling:api-error-responses';
+/**
+ * @nestjs/swagger's `DECORATORS.API_RESPONSE`, the metadata its `@ApiResponse` writes. Named here
+ * rather than imported, because @nestjs/swagger is an optional peer (a test checks it matches).
+ */
+export const SWAGGER_API_RESPONSE_METADATA = 'swagger/apiResponse';

@@ -7,7 +7,7 @@ import {
   RequestMethod,
   ValidationPipe,
 } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, ModulesContainer } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, ModulesContainer, Reflector } from '@nestjs/core';
 import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
 import { ErrorHandlingFilter } from './error-handling.filter.js';
 import { ErrorHandlingInterceptor } from './error-handling.interceptor.js';
@@ -21,6 +21,7 @@ import { resolveErrorHandlingOptions, type ResolvedErrorHandlingOptions } from '
 import { ErrorDescriber } from './error-describer.js';
 import { ErrorLogger } from './error-logger.js';
 import { ErrorReportDispatcher } from './error-report.dispatcher.js';
+import { ErrorResponsesDocumenter } from './error-responses.documenter.js';
 import { ErrorResolver } from './error-resolver.js';
 import { GlobalEnhancerOrderCheck } from './global-enhancer-order.check.js';
 import { ProcessErrorsHandler } from './process-errors.handler.js';
@@ -34,6 +35,18 @@ import { validationExceptionFactory } from './validation-failed.exception.js';
  */
 function globalValidationPipe({ validation }: ResolvedErrorHandlingOptions): ValidationPipe | null {
   return validation === false ? null : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation });
+}
+
+/** Documents the error responses of every route as the app is created, before any SwaggerModule call. */
+function documentErrorResponses(
+  options: ResolvedErrorHandlingOptions,
+  describer: ErrorDescriber,
+  reflector: Reflector,
+  modules: ModulesContainer,
+): ErrorResponsesDocumenter {
+  const documenter = new ErrorResponsesDocumenter(options, describer, reflector);
+  documenter.documentRoutes(modules);
+  return documenter;
 }
 
 /**
@@ -63,6 +76,11 @@ function globalValidationPipe({ validation }: ResolvedErrorHandlingOptions): Val
       inject: [ModulesContainer],
     },
     { provide: APP_PIPE, useFactory: globalValidationPipe, inject: [RESOLVED_ERROR_HANDLING_OPTIONS] },
+    {
+      provide: ErrorResponsesDocumenter,
+      useFactory: documentErrorResponses,
+      inject: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorDescriber, Reflector, ModulesContainer],
+    },
   ],
   exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger, ErrorReportDispatcher],
 })

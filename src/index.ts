@@ -22,6 +22,7 @@ export type {
 export { ErrorHandlingModule } from './error-handling.module.js';
 export { OperatedExceptionFilter } from './operated-exception.filter.js';
 export { createPinoHttpOptions, type PinoHttpAgreement, type PinoHttpOptionsLike } from './pino-http.options.js';
+export { ApiErrorResponses } from './api-error-responses.decorator.js';
 export { OnError } from './on-error.decorator.js';
 export { Timeout } from './timeout.decorator.js';
 export { ValidationFailedException, validationExceptionFactory } from './validation-failed.exception.js';
