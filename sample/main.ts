@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 
 const port = Number(process.env.PORT ?? 3000);
 const app = await NestFactory.create(AppModule, { bufferLogs: true });
 app.useLogger(app.get(Logger));
+// The error responses in this document come from the catalogue (ErrorHandlingModule's `openapi` option).
+const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle('Products sample').build());
+SwaggerModule.setup('docs', app, document);
 await app.listen(port, '127.0.0.1');
 const base = `http://127.0.0.1:${port}`;
 console.log(`Sample API on ${base}. Try:
@@ -17,4 +21,5 @@ console.log(`Sample API on ${base}. Try:
   curl -i -X POST ${base}/products/2/buy      # 409 PRODUCT_SOLD_OUT with details
   curl -i ${base}/products/1/recommendations  # 504 MODEL_TIMEOUT (@Timeout)
   curl -i ${base}/products/1/price            # 500 UNEXPECTED_ERROR, nothing leaked
-  curl -i ${base}/nowhere                     # 404 for an unknown route`);
+  curl -i ${base}/nowhere                     # 404 for an unknown route
+Swagger UI with the documented error responses: ${base}/docs`);

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, OnError, OperatedException, Timeout } from '../src/index.js';
+import { ApiErrorResponses, ErrorCode, OnError, OperatedException, Timeout } from '../src/index.js';
 import { AppError } from './app-error-codes.js';
 import { CreateProductDto } from './create-product.dto.js';
 import { ProductNotFoundError } from './product-not-found.error.js';
@@ -14,6 +14,7 @@ const PRODUCTS = new Map([
 @OnError(ProductNotFoundError, ErrorCode.RESOURCE_NOT_FOUND)
 export class ProductsController {
   @Get(':id')
+  @ApiErrorResponses(AppError.INVALID_INPUT)
   find(@Param('id', ParseIntPipe) id: number) {
     const product = PRODUCTS.get(id);
     if (!product) throw new ProductNotFoundError(id);
@@ -21,6 +22,7 @@ export class ProductsController {
   }
 
   @Post()
+  @ApiErrorResponses(AppError.INVALID_INPUT)
   create(@Body() product: CreateProductDto) {
     const id = PRODUCTS.size + 1;
     PRODUCTS.set(id, { id, name: product.name, stock: product.stock });
@@ -28,6 +30,7 @@ export class ProductsController {
   }
 
   @Post(':id/buy')
+  @ApiErrorResponses(AppError.INVALID_INPUT, AppError.PRODUCT_SOLD_OUT)
   buy(@Param('id', ParseIntPipe) id: number) {
     const product = PRODUCTS.get(id);
     if (!product) throw new ProductNotFoundError(id);

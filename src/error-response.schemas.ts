@@ -3,8 +3,8 @@
  * package needs no schema classes from @nestjs/swagger.
  */
 
-const CODE = { type: 'integer', description: 'The stable numeric code of the catalogue entry', example: 4001 };
-const REASON = { type: 'string', description: 'The catalogue key of the entry', example: 'RESOURCE_NOT_FOUND' };
+const CODE = { type: 'integer', description: 'The stable numeric code of the catalogue entry' };
+const REASON = { type: 'string', description: 'The catalogue key of the entry' };
 const REQUEST_ID = { type: 'string', description: 'Also sent as the request id response header and written to the log' };
 const DETAILS = {
   description:

@@ -1,4 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import request from 'supertest';
 import { createApp, PLATFORMS } from '../support/platforms.js';
 
@@ -32,5 +33,12 @@ describe.each(PLATFORMS)('the sample app on %s answers as its README lines say',
     const response = await request(app.getHttpServer()).post('/products').send({ name: '', stock: -1, price: { cents: 0 } });
     expect(response.status).toBe(400);
     expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['name', 'stock', 'price.cents', 'price.currency']);
+  });
+
+  it('documents its error responses for the Swagger UI at /docs', () => {
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    const responses = document.paths['/products/{id}'].get!.responses as Record<string, { content?: Record<string, { examples?: object }> }>;
+    expect(Object.keys(responses)).toEqual(['200', '400', '404', '500']);
+    expect(Object.keys(responses['404'].content!['application/json'].examples!)).toEqual(['RESOURCE_NOT_FOUND']);
   });
 });
