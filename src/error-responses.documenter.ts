@@ -52,16 +52,18 @@ export class ErrorResponsesDocumenter {
   }
 
   private documentRoute(controller: Type<unknown>, method: Function): void {
-    const declared: SwaggerResponses | undefined = Reflect.hasOwnMetadata(DECLARED_RESPONSES_METADATA, method)
+    const entries = this.entriesOf(controller, method);
+    const documentedBefore = Reflect.hasOwnMetadata(DECLARED_RESPONSES_METADATA, method);
+    if (entries.length === 0 && !documentedBefore) return;
+    const declared: SwaggerResponses | undefined = documentedBefore
       ? Reflect.getOwnMetadata(DECLARED_RESPONSES_METADATA, method)
       : Reflect.getOwnMetadata(SWAGGER_API_RESPONSE_METADATA, method);
-    Reflect.defineMetadata(DECLARED_RESPONSES_METADATA, declared, method);
-    const entries = this.entriesOf(controller, method);
+    if (!documentedBefore) Reflect.defineMetadata(DECLARED_RESPONSES_METADATA, declared, method);
     if (entries.length === 0) {
       Reflect.defineMetadata(SWAGGER_API_RESPONSE_METADATA, declared, method);
       return;
     }
-    // Swagger adds its default success response only to routes without response metadata.
+    // Swagger adds its default success response only to routes without response metadata: keep it.
     const responses: SwaggerResponses = declared ?? { [successStatusOf(method)]: { description: '' } };
     const documented = { ...responses };
     for (const [status, group] of groupByStatus(entries)) {
