@@ -13,3 +13,5 @@ export const API_ERROR_RESPONSES_METADATA = 'nestjs-error-handling:api-error-res
  * rather than imported, because @nestjs/swagger is an optional peer (a test checks it matches).
  */
 export const SWAGGER_API_RESPONSE_METADATA = 'swagger/apiResponse';
+/** Injection token: whether any route needs its controller and method recorded (see RouteContextGuard). */
+export const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');

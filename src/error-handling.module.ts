@@ -1,16 +1,7 @@
-import {
-  DynamicModule,
-  Global,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  RequestMethod,
-  ValidationPipe,
-} from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE, ModulesContainer, Reflector } from '@nestjs/core';
-import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
+import { DynamicModule, Global, Inject, Module, NestModule, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
+import { RESOLVED_ERROR_HANDLING_OPTIONS, ROUTE_CONTEXT_NEEDED } from './error-handling.constants.js';
 import { ErrorHandlingFilter } from './error-handling.filter.js';
-import { ErrorHandlingInterceptor } from './error-handling.interceptor.js';
 import type { ErrorHandlingModuleOptions } from './error-handling.interfaces.js';
 import {
   ASYNC_OPTIONS_TYPE,
@@ -25,8 +16,8 @@ import { ErrorResponsesDocumenter } from './error-responses.documenter.js';
 import { ErrorResolver } from './error-resolver.js';
 import { GlobalEnhancerOrderCheck } from './global-enhancer-order.check.js';
 import { ProcessErrorsHandler } from './process-errors.handler.js';
-import { RequestIdMiddleware } from './request-id.middleware.js';
-import { RouteContextGuard } from './route-context.guard.js';
+import { installRequestIdHeader } from './request-id-header.js';
+import { isRouteContextNeeded, RouteContextGuard } from './route-context.guard.js';
 import { validationExceptionFactory } from './validation-failed.exception.js';
 
 /**
@@ -67,13 +58,19 @@ function documentErrorResponses(
     ErrorLogger,
     ErrorReportDispatcher,
     ProcessErrorsHandler,
-    { provide: APP_GUARD, useClass: RouteContextGuard },
-    { provide: APP_INTERCEPTOR, useClass: ErrorHandlingInterceptor },
+    {
+      provide: ROUTE_CONTEXT_NEEDED,
+      useFactory: (modules: ModulesContainer, { handlers }: ResolvedErrorHandlingOptions) => isRouteContextNeeded(modules, handlers),
+      inject: [ModulesContainer, RESOLVED_ERROR_HANDLING_OPTIONS],
+    },
+    // A factory that returns null installs no guard: Nest skips it.
+    { provide: APP_GUARD, useFactory: (needed: boolean) => (needed ? new RouteContextGuard() : null), inject: [ROUTE_CONTEXT_NEEDED] },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     {
       provide: GlobalEnhancerOrderCheck,
-      useFactory: (modules: ModulesContainer) => new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule),
-      inject: [ModulesContainer],
+      useFactory: (modules: ModulesContainer, routeContextNeeded: boolean) =>
+        new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule, routeContextNeeded),
+      inject: [ModulesContainer, ROUTE_CONTEXT_NEEDED],
     },
     { provide: APP_PIPE, useFactory: globalValidationPipe, inject: [RESOLVED_ERROR_HANDLING_OPTIONS] },
     {
@@ -93,7 +90,16 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     return super.forRootAsync(options);
   }
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestIdMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
+  constructor(
+    @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super();
+  }
+
+  /** Runs where Nest registers middleware: after the body parsers, before the routes. */
+  configure(): void {
+    const adapter = this.adapterHost.httpAdapter;
+    if (adapter) installRequestIdHeader(adapter, this.options.requestIdHeader);
   }
 }

@@ -15,13 +15,24 @@ export interface OperatedExceptionOptions {
  * knows what went wrong; the module turns it into the envelope.
  */
 export class OperatedException extends HttpException {
+  /** Set to true to capture stack traces for 4xx exceptions too (e.g. while debugging). */
+  static captureClientErrorStacks = false;
+
   readonly entry: ErrorCodeEntry;
   readonly details?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
 
   constructor(entry: ErrorCodeEntry, message?: string, options: OperatedExceptionOptions = {}) {
     const text = message || entry.message;
-    super({ code: entry.code, reason: entry.reason, message: text }, entry.status, { cause: options.cause });
+    // A 4xx is an answer, not a fault: its stack is never logged, and capturing one costs
+    // about 7 µs per exception (bench 2c). 5xx exceptions keep theirs.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (entry.status < 500 && !OperatedException.captureClientErrorStacks) Error.stackTraceLimit = 0;
+    try {
+      super({ code: entry.code, reason: entry.reason, message: text }, entry.status, { cause: options.cause });
+    } finally {
+      Error.stackTraceLimit = stackTraceLimit;
+    }
     this.entry = entry;
     this.details = options.details;
     this.headers = options.headers;

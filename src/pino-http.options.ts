@@ -11,6 +11,8 @@ type Serializer = (value: any) => unknown;
 export interface PinoHttpOptionsLike {
   genReqId?: (req: IncomingMessage, res: ServerResponse) => string | number | object;
   customLogLevel?: (req: IncomingMessage, res: ServerResponse, error?: Error) => PinoHttpLevel;
+  customErrorObject?: (req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>) => unknown;
+  customAttributeKeys?: { err?: string };
   serializers?: Record<string, Serializer>;
   [option: string]: unknown;
 }
@@ -34,7 +36,9 @@ const ABOVE_INFO: ReadonlySet<PinoHttpLevel> = new Set(['warn', 'error', 'fatal'
  * - the `req` and `res` serializers redact sensitive headers (authorization, cookie, set-cookie,
  *   x-api-key), query fields and the URL's query string, by the module's rules (yours run first);
  * - a `customLogLevel` of yours is kept below `warn` for requests whose error the module logged,
- *   so pino-http's "request errored" line never becomes a second error record.
+ *   so pino-http's "request errored" line never becomes a second error record, and that line
+ *   carries no `err` (pino-http would make one, stack included, for every 5xx): the module's
+ *   record has the real error.
  */
 export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
   options: T = {} as T,
@@ -43,7 +47,8 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
   const redactor = new LogRedactor(redact);
   const lookupName = requestIdHeader.toLowerCase();
   const { req: requestSerializer, res: responseSerializer } = options.serializers ?? {};
-  const { customLogLevel } = options;
+  const { customLogLevel, customErrorObject } = options;
+  const errorKey = options.customAttributeKeys?.err ?? 'err';
   return {
     ...options,
     genReqId: (req: IncomingMessage) => requestIdOf(req, lookupName),
@@ -57,6 +62,12 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
         return typeof serialized.url === 'string' ? { ...serialized, id, url: redactor.redactUrl(serialized.url) } : { ...serialized, id };
       },
       res: (res: unknown) => redactor.redact(responseSerializer ? responseSerializer(res) : res),
+    },
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>) => {
+      const object = customErrorObject ? customErrorObject(req, res, error, value) : value;
+      if (!wasErrorLogged(req) || object === null || typeof object !== 'object') return object;
+      const { [errorKey]: _loggedByTheModule, ...rest } = object as Record<string, unknown>;
+      return rest;
     },
     ...(customLogLevel && {
       customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {

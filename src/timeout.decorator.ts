@@ -1,8 +1,9 @@
-import { SetMetadata } from '@nestjs/common';
+import { SetMetadata, UseInterceptors } from '@nestjs/common';
 import { TIMEOUT_METADATA } from './error-handling.constants.js';
 import type { ErrorCodeEntry } from './error-code.interfaces.js';
 import { ErrorCode } from './error-codes.js';
 import { isErrorCodeEntry } from './error-handler-mapping.js';
+import { TimeoutInterceptor } from './timeout.interceptor.js';
 
 export interface TimeoutSetting {
   ms: number;
@@ -16,5 +17,9 @@ export interface TimeoutSetting {
 export function Timeout(ms: number, code: ErrorCodeEntry = ErrorCode.MODEL_TIMEOUT): ClassDecorator & MethodDecorator {
   if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`@Timeout: ${String(ms)} is not a positive number of milliseconds`);
   if (!isErrorCodeEntry(code)) throw new TypeError('@Timeout: the code must be a catalogue entry');
-  return SetMetadata<string, TimeoutSetting>(TIMEOUT_METADATA, { ms, entry: code });
+  const setting: TimeoutSetting = { ms, entry: code };
+  return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    SetMetadata(TIMEOUT_METADATA, setting)(target, key!, descriptor!);
+    UseInterceptors(new TimeoutInterceptor(setting, descriptor === undefined))(target, key!, descriptor!);
+  };
 }

@@ -145,8 +145,9 @@ describe.each(PLATFORMS)('logging through nestjs-pino on %s', (platform) => {
     const [record, ...others] = atLeastWarn(lines);
     expect(others).toEqual([]);
     expect(record).toMatchObject({ level: level === 'warn' ? 40 : 50, status, reason, code: response.body.code, requestId, context: 'ErrorHandling' });
-    // pino-http's own line of the request stays at info, with the same id.
+    // pino-http's own line of the request stays at info, with the same id and without a second err.
     expect(pinoHttpLineOf(lines)).toMatchObject({ level: 30, req: { id: requestId } });
+    expect(pinoHttpLineOf(lines)).not.toHaveProperty('err');
   });
 
   it('carries the request: method, url, route pattern, params, query, client ip and user agent', async () => {

@@ -1,0 +1,24 @@
+import { CallHandler, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { Observable, throwError, timeout } from 'rxjs';
+import { TIMEOUT_METADATA } from './error-handling.constants.js';
+import { OperatedException } from './operated.exception.js';
+import type { TimeoutSetting } from './timeout.decorator.js';
+
+/**
+ * Cuts off a handler that has not answered within its `@Timeout`. Applied by the decorator to
+ * its own routes only: a global interceptor would put every route of the app on Nest's
+ * Observable pipeline, which routes without interceptors skip.
+ */
+export class TimeoutInterceptor implements NestInterceptor {
+  constructor(
+    private readonly setting: TimeoutSetting,
+    /** A controller's setting yields to a route method's own `@Timeout`. */
+    private readonly onController: boolean,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (this.onController && Reflect.hasOwnMetadata(TIMEOUT_METADATA, context.getHandler())) return next.handle();
+    const { ms, entry } = this.setting;
+    return next.handle().pipe(timeout({ first: ms, with: () => throwError(() => new OperatedException(entry)) }));
+  }
+}
