@@ -13,8 +13,11 @@ export interface BenchAppConfig {
   errorHandling: boolean;
   /** A global ValidationPipe: Nest's own without the module, the module's `validation: true` with it. */
   validation: boolean;
-  /** `pino`: nestjs-pino writes every log line to `pinoFile`; `nest`: Nest's console logger. */
-  logging: 'nest' | 'pino';
+  /**
+   * `pino`: nestjs-pino writes every log line to `pinoFile`; `nest`: Nest's console logger;
+   * `off`: the module writes no record of failed requests (to measure its pipeline alone).
+   */
+  logging: 'nest' | 'pino' | 'off';
   pinoFile?: string;
 }
 
@@ -35,7 +38,8 @@ async function pinoLogging(file: string) {
 export async function createBenchApp(config: BenchAppConfig): Promise<INestApplication> {
   const imports: DynamicModule[] = [];
   if (config.errorHandling) {
-    imports.push(ErrorHandlingModule.forRoot({ mode: 'production', validation: config.validation }));
+    const logging = config.logging === 'off' ? { levels: { '4xx': false, '5xx': false } as const } : undefined;
+    imports.push(ErrorHandlingModule.forRoot({ mode: 'production', validation: config.validation, logging }));
   }
   const pino = config.logging === 'pino' ? await pinoLogging(config.pinoFile ?? 'bench-pino.log') : undefined;
   if (pino) imports.push(pino.module);

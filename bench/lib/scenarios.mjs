@@ -11,6 +11,7 @@ export const NEST_SERVERS = {
   'nest-validation': { errorHandling: false, validation: true, logging: 'nest' },
   'module-validation': { errorHandling: true, validation: true, logging: 'nest' },
   'module-pino': { errorHandling: true, validation: false, logging: 'pino' },
+  'module-quiet': { errorHandling: true, validation: false, logging: 'off' },
 };
 /** Platform-free: node:http alone. */
 export const RAW_SERVER = 'raw-http';
@@ -63,6 +64,16 @@ export const COMPARISONS = [
     id: '2b', scenario: '404: throwing vs writing the envelope by hand', target: 0.9,
     baseline: side('handler writes the 404 envelope itself', 'module', ROUTES.handwrittenNotFound),
     candidate: OPERATED_NOT_FOUND,
+  },
+  {
+    id: '2d', scenario: '404 as 2a, the module logging through nestjs-pino (informational)', target: null,
+    baseline: side('Nest default filter, NotFoundException', 'nest', ROUTES.nestNotFound),
+    candidate: side('module, OperatedException, nestjs-pino to a file', 'module-pino', ROUTES.operatedNotFound),
+  },
+  {
+    id: '2e', scenario: '404 as 2a, the module writing no log record (informational)', target: null,
+    baseline: side('Nest default filter, NotFoundException', 'nest', ROUTES.nestNotFound),
+    candidate: side('module, OperatedException, 4xx not logged', 'module-quiet', ROUTES.operatedNotFound),
   },
   {
     id: '2c', scenario: 'stack trace of a 4xx OperatedException (informational)', target: null,
