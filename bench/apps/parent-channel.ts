@@ -2,7 +2,8 @@ import { startCpuProfile } from './cpu-profile.js';
 
 /**
  * The IPC protocol between a bench server and the runner: the server announces its port, and
- * answers `heap` (forced GC, then heapUsed) and `stop` (close, then exit so --cpu-prof is written).
+ * answers `heap` (forced GC, then heapUsed and rss, and the unhandled rejections counted so far)
+ * and `stop` (close, then exit so --cpu-prof is written).
  */
 type ParentMessage = { type: 'heap' } | { type: 'stop' };
 
@@ -18,10 +19,13 @@ export async function serveParent(port: number, close: () => Promise<unknown>): 
   const profileFile = process.env.BENCH_CPU_PROFILE;
   const stopProfile = profileFile ? await startCpuProfile(profileFile) : async () => {};
   const send = (message: object) => process.send?.(message);
+  let unhandledRejections = 0;
+  process.on('unhandledRejection', () => (unhandledRejections += 1));
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'heap') {
       collectGarbage();
-      send({ type: 'heap', heapUsed: process.memoryUsage().heapUsed });
+      const { heapUsed, rss } = process.memoryUsage();
+      send({ type: 'heap', heapUsed, rss, unhandledRejections });
     } else if (message.type === 'stop') {
       void close().then(stopProfile).finally(() => process.exit(0));
     }

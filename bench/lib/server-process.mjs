@@ -59,8 +59,14 @@ export class ServerProcess {
 
   /** The heap in use after a forced full GC, in bytes. */
   async heapUsed() {
+    return (await this.memory()).heapUsed;
+  }
+
+  /** After a forced full GC: `{ heapUsed, rss }` in bytes, and the unhandled rejections so far. */
+  async memory() {
     this.#child.send({ type: 'heap' });
-    return (await replyOf(this.#child, 'heap', REPLY_TIMEOUT_MS)).heapUsed;
+    const { heapUsed, rss, unhandledRejections } = await replyOf(this.#child, 'heap', REPLY_TIMEOUT_MS);
+    return { heapUsed, rss, unhandledRejections };
   }
 
   /** A clean exit, so that the CPU profile (--cpu-prof) gets written; killed if it hangs. */
