@@ -28,6 +28,22 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   @Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost;
   @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) private readonly options: ResolvedErrorHandlingOptions;
 
+  constructor() {
+    // A subclass's own catch() can throw or reject before it hands over to super.catch(), and
+    // Nest would then leave the request hanging (nest#5173): its catch() is guarded here.
+    const ownCatch = this.catch;
+    if (ownCatch === OperatedExceptionFilter.prototype.catch) return;
+    this.catch = (exception: T, host: ArgumentsHost): unknown => {
+      try {
+        const result = ownCatch.call(this, exception, host);
+        return types.isPromise(result) ? result.catch((failure: unknown) => this.answerWithFallback(exception, failure, host)) : result;
+      } catch (failure) {
+        this.answerWithFallback(exception, failure, host);
+        return undefined;
+      }
+    };
+  }
+
   catch(exception: T, host: ArgumentsHost): unknown {
     // Other transports have their own reply mechanics: hand the error back untouched.
     if (host.getType() !== 'http') return host.getType() === 'rpc' ? throwError(() => exception) : exception;

@@ -1,6 +1,7 @@
-import { Controller, Get, LoggerService, NotFoundException } from '@nestjs/common';
+import { ArgumentsHost, Catch, Controller, Get, LoggerService, NotFoundException, UseFilters } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
-import { ErrorHandlingModule } from '../../src/index.js';
+import { ErrorHandlingModule, OperatedExceptionFilter } from '../../src/index.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
 
 @Controller()
@@ -18,6 +19,40 @@ class FaultyPiecesController {
   @Get('alive')
   alive() {
     return 'alive';
+  }
+}
+
+class FilteredError extends Error {}
+
+/** A user filter whose own code throws before it hands over to super.catch(). */
+@Catch(FilteredError)
+class ThrowingFilter extends OperatedExceptionFilter<FilteredError> {
+  catch(_exception: FilteredError, _host: ArgumentsHost): never {
+    throw new Error('bug in a user filter');
+  }
+}
+
+/** A user filter that rejects after awaiting something. */
+@Catch(FilteredError)
+class RejectingFilter extends OperatedExceptionFilter<FilteredError> {
+  async catch(_exception: FilteredError, _host: ArgumentsHost): Promise<void> {
+    await sleep(1);
+    throw new Error('async bug in a user filter');
+  }
+}
+
+@Controller('filtered')
+class FilteredController {
+  @Get('throwing')
+  @UseFilters(ThrowingFilter)
+  throwing() {
+    throw new FilteredError('handled by a throwing filter');
+  }
+
+  @Get('rejecting')
+  @UseFilters(RejectingFilter)
+  rejecting() {
+    throw new FilteredError('handled by a rejecting filter');
   }
 }
 
@@ -51,6 +86,15 @@ describe.each(PLATFORMS)('faulty application pieces on %s', (platform) => {
       process.off('warning', onWarning);
       await app.close();
     }
+  });
+
+  it.each(['throwing', 'rejecting'])('answers a 500 envelope when a user filter is %s, and keeps serving', async (kind) => {
+    const app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot()], controllers: [FaultyPiecesController, FilteredController] });
+    const response = await request(app.getHttpServer()).get(`/filtered/${kind}`).timeout(5_000);
+    expect(response.status).toBe(500);
+    expect(response.body).toMatchObject({ code: 9000, reason: 'UNEXPECTED_ERROR', requestId: response.headers['x-request-id'] });
+    expect((await request(app.getHttpServer()).get('/alive')).text).toBe('alive');
+    await app.close();
   });
 
   it('sends the fixed 500 envelope when a custom formatter throws', async () => {
