@@ -32,14 +32,15 @@ export class BenchController {
     throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, NOT_FOUND_MESSAGE);
   }
 
-  /** The same exception created without capturing a stack trace: what the trace costs. */
-  @Get('not-found/operated-without-stack')
-  notFoundOperatedWithoutStack(): never {
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    const exception = new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, NOT_FOUND_MESSAGE);
-    Error.stackTraceLimit = limit;
-    throw exception;
+  /** The same exception with its stack trace captured, as 4xx exceptions no longer are by default. */
+  @Get('not-found/operated-with-stack')
+  notFoundOperatedWithStack(): never {
+    OperatedException.captureClientErrorStacks = true;
+    try {
+      throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, NOT_FOUND_MESSAGE);
+    } finally {
+      OperatedException.captureClientErrorStacks = false;
+    }
   }
 
   /** The practical limit: the module's envelope written by the handler, nothing thrown. */

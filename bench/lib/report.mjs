@@ -87,9 +87,9 @@ export function memoryTable(checks) {
 export function stackTraceParagraph(cost) {
   const extra = cost.withStackNs - cost.withoutStackNs;
   return (
-    `\`new OperatedException(...)\` at a call depth of ${cost.callDepth}: ${Math.round(cost.withStackNs)} ns with the default ` +
-    `stack trace (Error.stackTraceLimit = ${cost.stackTraceLimit}), ${Math.round(cost.withoutStackNs)} ns without (limit 0): ` +
-    `the trace costs ${(extra / 1000).toFixed(2)} µs per exception.`
+    `A 4xx \`new OperatedException(...)\` at a call depth of ${cost.callDepth}: ${Math.round(cost.withStackNs)} ns with its stack ` +
+    `trace captured (\`captureClientErrorStacks = true\`, Error.stackTraceLimit = ${cost.stackTraceLimit}), ` +
+    `${Math.round(cost.withoutStackNs)} ns without (the default for 4xx): the trace would cost ${(extra / 1000).toFixed(2)} µs per exception.`
   );
 }
 

@@ -29,8 +29,8 @@ export const ROUTES = {
   hello: { request: { path: '/hello' }, status: 200 },
   nestNotFound: { request: { path: '/not-found/http' }, status: 404 },
   operatedNotFound: { request: { path: '/not-found/operated' }, status: 404, body: (json) => isEnvelope(json, 4001) },
-  operatedNotFoundWithoutStack: {
-    request: { path: '/not-found/operated-without-stack' }, status: 404, body: (json) => isEnvelope(json, 4001),
+  operatedNotFoundWithStack: {
+    request: { path: '/not-found/operated-with-stack' }, status: 404, body: (json) => isEnvelope(json, 4001),
   },
   handwrittenNotFound: { request: { path: '/not-found/handwritten' }, status: 404, body: (json) => isEnvelope(json, 4001) },
   rawNotFound: { request: { path: '/anything' }, status: 404, body: (json) => isEnvelope(json, 4001) },
@@ -76,9 +76,9 @@ export const COMPARISONS = [
     candidate: side('module, OperatedException, 4xx not logged', 'module-quiet', ROUTES.operatedNotFound),
   },
   {
-    id: '2c', scenario: 'stack trace of a 4xx OperatedException (informational)', target: null,
-    baseline: side('created with Error.stackTraceLimit = 0', 'module', ROUTES.operatedNotFoundWithoutStack),
-    candidate: side('created with the default stack trace', 'module', ROUTES.operatedNotFound),
+    id: '2c', scenario: 'no stack trace for a 4xx OperatedException (informational)', target: null,
+    baseline: side('stack captured (captureClientErrorStacks = true)', 'module', ROUTES.operatedNotFoundWithStack),
+    candidate: side('the default: no stack for a 4xx', 'module', ROUTES.operatedNotFound),
   },
   {
     id: '3', scenario: 'unexpected Error (500), logged', target: 1.0,
