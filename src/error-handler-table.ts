@@ -19,10 +19,6 @@ export class ErrorHandlerTable {
     }
   }
 
-  get isEmpty(): boolean {
-    return this.byClass.size === 0 && this.byStatus.size === 0;
-  }
-
   /**
    * The target for this error: by class first, then by the status the built-in defaults would
    * answer with (`status` is undefined for errors that already name their entry).
