@@ -43,7 +43,7 @@ export function problemBody(info: ErrorDescription, development: boolean, proble
  * JSON text of a body. Bodies carry application data (`details`), which may hold BigInts or
  * cycles; those are written as strings and `"[Circular]"` instead of failing the response.
  */
-export function serializeBody(body: unknown): string {
+export function stringifySafely(body: unknown): string {
   try {
     return JSON.stringify(body) ?? 'null';
   } catch {

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { RESOLVED_ERROR_HANDLING_OPTIONS } from './error-handling.constants.js';
 import type { ErrorDescription } from './error-handling.interfaces.js';
 import type { ResolvedErrorHandlingOptions } from './error-handling.options.js';
-import { envelopeBody, problemBody, serializeBody } from './error-body.formats.js';
+import { envelopeBody, problemBody, stringifySafely } from './error-body.formats.js';
 import type { ErrorCodeEntry } from './error-code.interfaces.js';
 import { problemTypeOf } from './problem-type.js';
 import type { ResolvedError } from './resolved-error.interfaces.js';
@@ -42,15 +42,15 @@ export class ErrorDescriber {
     const { format } = options;
     this.renderBody =
       format === 'envelope'
-        ? (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(envelopeBody(info, this.development)) })
+        ? (info) => ({ contentType: JSON_CONTENT_TYPE, body: stringifySafely(envelopeBody(info, this.development)) })
         : format === 'problem'
           ? (info, entry) => ({
               contentType: PROBLEM_CONTENT_TYPE,
-              body: serializeBody(
+              body: stringifySafely(
                 problemBody(info, this.development, problemTypeOf(entry, options.problemTypeBaseUrl), pathOf(info.request)),
               ),
             })
-          : (info) => ({ contentType: JSON_CONTENT_TYPE, body: serializeBody(format(info)) });
+          : (info) => ({ contentType: JSON_CONTENT_TYPE, body: stringifySafely(format(info)) });
   }
 
   /**

@@ -2,6 +2,7 @@ import {
   BadRequestException,
   Body,
   CanActivate,
+  ConsoleLogger,
   Controller,
   ForbiddenException,
   Get,
@@ -280,6 +281,32 @@ describe.each(PLATFORMS)('logging without nestjs-pino on %s', (platform) => {
     expect(warnArgs[1]).toMatchObject({ status: 404, reason: 'RESOURCE_NOT_FOUND', requestId: notFound.body.requestId, req: { method: 'GET', url: '/nowhere' } });
     expect(warnArgs[2]).toBe('ErrorHandling');
     expect(errorArgs[1]).toMatchObject({ status: 500, requestId: failed.body.requestId, err: { stack: expect.stringContaining('Database down') } });
+  });
+});
+
+/** Nest's ConsoleLogger, extended as Nest's docs suggest, keeping what it would print. */
+class CapturingConsoleLogger extends ConsoleLogger {
+  readonly printed: Array<{ level: string; messages: unknown[] }> = [];
+  protected printMessages(messages: unknown[], _context?: string, level = 'log'): void {
+    this.printed.push({ level, messages });
+  }
+}
+
+describe.each(PLATFORMS)("logging through Nest's ConsoleLogger on %s", (platform) => {
+  it('prints one compact line per failed request, with the record as JSON', async () => {
+    const logger = new CapturingConsoleLogger();
+    const app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot(), ShopModule] }, { logger });
+    logger.printed.length = 0;
+    const notFound = await request(app.getHttpServer()).get('/nowhere').expect(404);
+    await app.close();
+
+    const records = logger.printed.filter((line) => line.level === 'warn');
+    expect(records).toHaveLength(1);
+    const [line] = records[0].messages as string[];
+    expect(records[0].messages).toHaveLength(1);
+    expect(line).toMatch(/^GET \/nowhere → 404 RESOURCE_NOT_FOUND: /);
+    const json = JSON.parse(line.slice(line.indexOf(' {') + 1));
+    expect(json).toMatchObject({ status: 404, reason: 'RESOURCE_NOT_FOUND', requestId: notFound.body.requestId });
   });
 });
 
