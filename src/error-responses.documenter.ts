@@ -1,6 +1,7 @@
 import { RequestMethod, type Type } from '@nestjs/common';
 import { HTTP_CODE_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { MetadataScanner, type ModulesContainer, Reflector } from '@nestjs/core';
+import { type ModulesContainer, Reflector } from '@nestjs/core';
+import { controllersOf } from './controller-methods.js';
 import {
   API_ERROR_RESPONSES_METADATA,
   ON_ERROR_METADATA,
@@ -31,8 +32,6 @@ type SwaggerResponses = Record<string, object>;
  * classes, so the last app created in a process decides what a shared controller documents.
  */
 export class ErrorResponsesDocumenter {
-  private readonly scanner = new MetadataScanner();
-
   constructor(
     private readonly options: ResolvedErrorHandlingOptions,
     private readonly describer: ErrorDescriber,
@@ -40,13 +39,9 @@ export class ErrorResponsesDocumenter {
   ) {}
 
   documentRoutes(modules: ModulesContainer): void {
-    for (const moduleRef of modules.values()) {
-      for (const { metatype } of moduleRef.controllers.values()) {
-        if (typeof metatype !== 'function') continue;
-        for (const name of this.scanner.getAllMethodNames(metatype.prototype)) {
-          const method: Function = metatype.prototype[name];
-          if (Reflect.getMetadata(PATH_METADATA, method) !== undefined) this.documentRoute(metatype as Type<unknown>, method);
-        }
+    for (const { controller, methods } of controllersOf(modules)) {
+      for (const method of methods) {
+        if (Reflect.getMetadata(PATH_METADATA, method) !== undefined) this.documentRoute(controller, method);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { MetadataScanner, ModulesContainer } from '@nestjs/core';
+import type { ModulesContainer } from '@nestjs/core';
+import { controllersOf } from './controller-methods.js';
 import { ON_ERROR_METADATA } from './error-handling.constants.js';
 import type { ErrorHandlerMapping } from './error-handling.interfaces.js';
 import { recordRouteContext } from './route-context.js';
@@ -30,14 +31,9 @@ export class RouteContextGuard implements CanActivate {
  */
 export function isRouteContextNeeded(modules: ModulesContainer, handlers: readonly ErrorHandlerMapping[]): boolean {
   if (handlers.some(([, target]) => typeof target === 'function')) return true;
-  const scanner = new MetadataScanner();
-  for (const moduleRef of modules.values()) {
-    for (const { metatype } of moduleRef.controllers.values()) {
-      if (typeof metatype !== 'function') continue;
-      if (Reflect.hasMetadata(ON_ERROR_METADATA, metatype)) return true;
-      const { prototype } = metatype;
-      if (scanner.getAllMethodNames(prototype).some((name) => Reflect.hasMetadata(ON_ERROR_METADATA, prototype[name]))) return true;
-    }
+  for (const { controller, methods } of controllersOf(modules)) {
+    if (Reflect.hasMetadata(ON_ERROR_METADATA, controller)) return true;
+    if (methods.some((method) => Reflect.hasMetadata(ON_ERROR_METADATA, method))) return true;
   }
   return false;
 }
