@@ -61,12 +61,18 @@ export class ErrorLogger implements OnModuleInit {
     this.pinoRootLogger = await loadPinoRootLogger(this.moduleRef);
   }
 
-  /** Writes the record of a failed request (unless its class or status is not logged) and returns its context, which reporters get too. */
-  log(description: ErrorDescription, resolved: ResolvedError): ErrorLogContext {
-    const context = errorLogContext(description, resolved, this.redactor);
-    const { status, reason, message, req } = context;
+  /**
+   * Writes the record of a failed request, unless its class or status is not logged. The context
+   * (the request, redacted) is built only when it is written or `forReporters` asks for it, and
+   * then returned, so reporters get the same one.
+   */
+  log(description: ErrorDescription, resolved: ResolvedError, forReporters: boolean): ErrorLogContext | undefined {
+    const { status } = description;
     const level = nearestClassValue(this.options.levelByClass, resolved.exception) ?? (status >= 500 ? this.options.levelOf5xx : this.options.levelOf4xx);
+    if (level === false && !forReporters) return undefined;
+    const context = errorLogContext(description, resolved, this.redactor);
     if (level === false) return context;
+    const { reason, message, req } = context;
     const record: Record<string, unknown> = { ...context, err: serializeError(resolved.exception, status >= 500) };
     if (resolved.handlerFailure !== undefined) record.handlerFailure = serializeError(resolved.handlerFailure, true);
     loggedRequests.add((read(description.request, 'raw') ?? description.request) as object);

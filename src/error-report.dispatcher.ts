@@ -33,11 +33,15 @@ export class ErrorReportDispatcher implements BeforeApplicationShutdown {
     this.options = logging;
   }
 
-  dispatch(error: unknown, context: ErrorLogContext): void {
+  /** Whether this failure goes to the reporters: every 5xx, and the `reportClasses`. */
+  wants(error: unknown, status: number): boolean {
     const { reporters, reportClasses } = this.options;
-    if (reporters.length === 0) return;
-    if (context.status < 500 && nearestClassValue(reportClasses, error) === undefined) return;
-    for (const reporter of reporters) {
+    return reporters.length > 0 && (status >= 500 || nearestClassValue(reportClasses, error) !== undefined);
+  }
+
+  /** Starts the reports of a failure that `wants` said yes to. */
+  dispatch(error: unknown, context: ErrorLogContext): void {
+    for (const reporter of this.options.reporters) {
       // A logger that throws while logging a failure must not become an unhandled rejection.
       const report = this.run(reporter, error, context)
         .catch(() => undefined)

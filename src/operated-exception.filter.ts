@@ -74,8 +74,9 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
     }
     // Logging and reporting come after the reply: a logger or tracker that fails cannot change it.
     try {
-      const context = this.errorLogger.log(description, resolved);
-      this.reportDispatcher.dispatch(resolved.exception, context);
+      const reported = this.reportDispatcher.wants(resolved.exception, description.status);
+      const context = this.errorLogger.log(description, resolved, reported);
+      if (reported && context !== undefined) this.reportDispatcher.dispatch(resolved.exception, context);
     } catch (failure) {
       process.emitWarning(`nestjs-error-handling could not log request ${description.requestId}: ${messageOf(failure) || nameOf(failure)}`);
     }

@@ -81,6 +81,15 @@ describe.each(PLATFORMS)('reporters on %s', (platform) => {
     });
   });
 
+  it('reports a 5xx with its full context even when 5xx records are not logged', async () => {
+    const reporter = new RecordingReporter();
+    const server = (await start({ reporters: [reporter], logging: { levels: { '5xx': false } } })).getHttpServer();
+    const response = await request(server).get('/orders/crash').expect(500);
+    await vi.waitFor(() => expect(reporter.settled).toBe(true));
+    expect(reporter.reports).toHaveLength(1);
+    expect(reporter.reports[0].context).toMatchObject({ status: 500, requestId: response.body.requestId, req: { route: '/orders/crash' } });
+  });
+
   it('does not report 4xx, except the classes opted in', async () => {
     const reporter = new RecordingReporter();
     const server = (await start({ reporters: [reporter], reportClasses: [ConflictException] })).getHttpServer();
