@@ -1,70 +1,96 @@
 import { DynamicModule, Global, Inject, Module, NestModule, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModulesContainer, Reflector } from '@nestjs/core';
-import { RESOLVED_ERROR_HANDLING_OPTIONS, ROUTE_CONTEXT_NEEDED } from './error-handling.constants.js';
-import { ErrorHandlingFilter } from './error-handling.filter.js';
-import type { ErrorHandlingModuleOptions } from './error-handling.interfaces.js';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
+import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
+import { GlobalEnhancerOrderCheck } from './catch/global-enhancer-order.check.js';
+import { ErrorLogger } from './logging/error-logger.js';
+import { ErrorRecorder } from './logging/error-recorder.js';
+import { ProcessErrorsHandler } from './logging/process-errors.handler.js';
+import { ReportDispatcher } from './logging/report.dispatcher.js';
+import { ErrorResponsesDocumenter } from './openapi/error-responses.documenter.js';
+import type { ErrorHandlingModuleOptions } from './options/error-handling-options.interfaces.js';
 import {
-  ASYNC_OPTIONS_TYPE,
   ConfigurableErrorHandlingModule,
   ERROR_HANDLING_MODULE_OPTIONS,
-} from './error-handling.module-definition.js';
-import { resolveErrorHandlingOptions, type ResolvedErrorHandlingOptions } from './error-handling.options.js';
-import { ErrorDescriber } from './error-describer.js';
-import { ErrorLogger } from './error-logger.js';
-import { ErrorReportDispatcher } from './error-report.dispatcher.js';
-import { ErrorResponsesDocumenter } from './error-responses.documenter.js';
-import { ErrorResolver } from './error-resolver.js';
-import { GlobalEnhancerOrderCheck } from './global-enhancer-order.check.js';
-import { ProcessErrorsHandler } from './process-errors.handler.js';
-import { installRequestIdHeader } from './request-id-header.js';
-import { isRouteContextNeeded, RouteContextGuard } from './route-context.guard.js';
-import { validationExceptionFactory } from './validation-failed.exception.js';
+  type ErrorHandlingModuleAsyncOptions,
+} from './options/error-handling.module-definition.js';
+import {
+  RESOLVED_ERROR_HANDLING_OPTIONS,
+  resolveErrorHandlingOptions,
+  type ResolvedErrorHandlingOptions,
+} from './options/resolve-options.js';
+import { installRequestIdHook } from './request-id/request-id.hook.js';
+import { ErrorResolver } from './resolve/error-resolver.js';
+import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
+import { ErrorBodyRenderer } from './respond/error-body.formats.js';
+import { HttpResponder } from './respond/http.responder.js';
+import { validationExceptionFactory } from './validation/validation-failed.exception.js';
+
+/** Whether any route needs its controller and method recorded (see RouteContextGuard). */
+const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');
+const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
 
 /**
- * The global ValidationPipe of the `validation` option, or null when it is off: Nest skips an
- * APP_PIPE factory that returns nothing. A user's own `exceptionFactory` in the options wins.
- */
-function globalValidationPipe({ validation }: ResolvedErrorHandlingOptions): ValidationPipe | null {
-  return validation === false ? null : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation });
-}
-
-/** Documents the error responses of every route as the app is created, before any SwaggerModule call. */
-function documentErrorResponses(
-  options: ResolvedErrorHandlingOptions,
-  describer: ErrorDescriber,
-  reflector: Reflector,
-  modules: ModulesContainer,
-): ErrorResponsesDocumenter {
-  const documenter = new ErrorResponsesDocumenter(options, describer, reflector);
-  documenter.documentRoutes(modules);
-  return documenter;
-}
-
-/**
- * Import once in the root module: it registers the global filter, guard and interceptor
- * itself, so main.ts needs nothing. Global, so `OperatedExceptionFilter` subclasses in any
- * module get their dependencies.
+ * Import once in the root module: it registers the global filter, and the guard and pipe where
+ * they are needed, itself, so main.ts needs nothing. Global, so `OperatedExceptionFilter`
+ * subclasses in any module get their dependencies. Each step of the pipeline gets its part of
+ * the options, resolved once here.
  */
 @Global()
 @Module({
   providers: [
+    { provide: OPTIONS, useFactory: resolveErrorHandlingOptions, inject: [ERROR_HANDLING_MODULE_OPTIONS] },
     {
-      provide: RESOLVED_ERROR_HANDLING_OPTIONS,
-      useFactory: resolveErrorHandlingOptions,
-      inject: [ERROR_HANDLING_MODULE_OPTIONS],
+      provide: ErrorResolver,
+      useFactory: (options: ResolvedErrorHandlingOptions, reflector: Reflector) => new ErrorResolver(options, reflector),
+      inject: [OPTIONS, Reflector],
     },
-    ErrorResolver,
-    ErrorDescriber,
-    ErrorLogger,
-    ErrorReportDispatcher,
-    ProcessErrorsHandler,
+    {
+      provide: ErrorBodyRenderer,
+      useFactory: ({ format, problemTypeBaseUrl }: ResolvedErrorHandlingOptions) =>
+        new ErrorBodyRenderer(format, problemTypeBaseUrl),
+      inject: [OPTIONS],
+    },
+    {
+      provide: HttpResponder,
+      useFactory: (adapterHost: HttpAdapterHost, renderer: ErrorBodyRenderer, options: ResolvedErrorHandlingOptions) =>
+        new HttpResponder(adapterHost, renderer, options.requestIdHeader),
+      inject: [HttpAdapterHost, ErrorBodyRenderer, OPTIONS],
+    },
+    { provide: ErrorLogger, useFactory: (moduleRef: ModuleRef) => new ErrorLogger(moduleRef), inject: [ModuleRef] },
+    {
+      provide: ReportDispatcher,
+      useFactory: ({ reporting }: ResolvedErrorHandlingOptions, logger: ErrorLogger) =>
+        new ReportDispatcher(reporting, logger),
+      inject: [OPTIONS, ErrorLogger],
+    },
+    {
+      provide: ErrorRecorder,
+      useFactory: (options: ResolvedErrorHandlingOptions, logger: ErrorLogger, dispatcher: ReportDispatcher) =>
+        new ErrorRecorder(options.logging, options.reporting, logger, dispatcher),
+      inject: [OPTIONS, ErrorLogger, ReportDispatcher],
+    },
+    {
+      provide: ProcessErrorsHandler,
+      useFactory: (
+        { processErrors }: ResolvedErrorHandlingOptions,
+        logger: ErrorLogger,
+        modules: ModulesContainer,
+        adapterHost: HttpAdapterHost,
+      ) => new ProcessErrorsHandler(processErrors, logger, modules, adapterHost),
+      inject: [OPTIONS, ErrorLogger, ModulesContainer, HttpAdapterHost],
+    },
     {
       provide: ROUTE_CONTEXT_NEEDED,
-      useFactory: (modules: ModulesContainer, { handlers }: ResolvedErrorHandlingOptions) => isRouteContextNeeded(modules, handlers),
-      inject: [ModulesContainer, RESOLVED_ERROR_HANDLING_OPTIONS],
+      useFactory: (modules: ModulesContainer, { handlers }: ResolvedErrorHandlingOptions) =>
+        isRouteContextNeeded(modules, handlers),
+      inject: [ModulesContainer, OPTIONS],
     },
-    // A factory that returns null installs no guard: Nest skips it.
-    { provide: APP_GUARD, useFactory: (needed: boolean) => (needed ? new RouteContextGuard() : null), inject: [ROUTE_CONTEXT_NEEDED] },
+    // A factory that returns null installs no guard (or pipe): Nest skips it.
+    {
+      provide: APP_GUARD,
+      useFactory: (needed: boolean) => (needed ? new RouteContextGuard() : null),
+      inject: [ROUTE_CONTEXT_NEEDED],
+    },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     {
       provide: GlobalEnhancerOrderCheck,
@@ -72,26 +98,34 @@ function documentErrorResponses(
         new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule, routeContextNeeded),
       inject: [ModulesContainer, ROUTE_CONTEXT_NEEDED],
     },
-    { provide: APP_PIPE, useFactory: globalValidationPipe, inject: [RESOLVED_ERROR_HANDLING_OPTIONS] },
     {
+      // A user's own `exceptionFactory` in the options wins.
+      provide: APP_PIPE,
+      useFactory: ({ validation }: ResolvedErrorHandlingOptions) =>
+        validation === false ? null : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation }),
+      inject: [OPTIONS],
+    },
+    {
+      // Documents every route as the app is created, before any SwaggerModule call.
       provide: ErrorResponsesDocumenter,
-      useFactory: documentErrorResponses,
-      inject: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorDescriber, Reflector, ModulesContainer],
+      useFactory: (options: ResolvedErrorHandlingOptions, renderer: ErrorBodyRenderer, modules: ModulesContainer) =>
+        new ErrorResponsesDocumenter(options, renderer).documentRoutes(modules),
+      inject: [OPTIONS, ErrorBodyRenderer, ModulesContainer],
     },
   ],
-  exports: [RESOLVED_ERROR_HANDLING_OPTIONS, ErrorResolver, ErrorDescriber, ErrorLogger, ErrorReportDispatcher],
+  exports: [OPTIONS, ErrorResolver, HttpResponder, ErrorRecorder, ErrorLogger],
 })
 export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule {
   static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {
     return super.forRoot(options);
   }
 
-  static forRootAsync(options: typeof ASYNC_OPTIONS_TYPE): DynamicModule {
+  static forRootAsync(options: ErrorHandlingModuleAsyncOptions): DynamicModule {
     return super.forRootAsync(options);
   }
 
   constructor(
-    @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
+    @Inject(OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     super();
@@ -100,6 +134,6 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   /** Runs where Nest registers middleware: after the body parsers, before the routes. */
   configure(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (adapter) installRequestIdHeader(adapter, this.options.requestIdHeader);
+    if (adapter) installRequestIdHook(adapter, this.options.requestIdHeader);
   }
 }

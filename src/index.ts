@@ -1,28 +1,30 @@
-export type { ErrorCatalogue, ErrorCodeDefinition, ErrorCodeEntry } from './error-code.interfaces.js';
-export { defineErrorCodes } from './define-error-codes.js';
-export { ErrorCode } from './error-codes.js';
-export { OperatedException, type OperatedExceptionOptions } from './operated.exception.js';
+// The package's only public door.
+export type { ErrorCatalogue, ErrorCodeDefinition, ErrorCodeEntry } from './catalogue/catalogue.interfaces.js';
+export { defineErrorCodes } from './catalogue/define-error-codes.js';
+export { ErrorCode } from './catalogue/error-codes.js';
+export { OperatedException, type OperatedExceptionOptions } from './catalogue/operated.exception.js';
+export { OperatedExceptionFilter } from './catch/operated-exception.filter.js';
+export { ErrorHandlingModule } from './error-handling.module.js';
+export { createPinoHttpOptions, type PinoHttpAgreement, type PinoHttpOptionsLike } from './logging/pino-http.options.js';
 export type {
-  ErrorClass,
-  ErrorDescription,
-  ErrorFormat,
-  ErrorFormatter,
-  ErrorHandlerContext,
-  ErrorHandlerFunction,
-  ErrorHandlerMapping,
-  ErrorHandlerTarget,
-  ErrorHandlingMode,
-  ErrorHandlingModuleOptions,
   ErrorLogContext,
   ErrorLoggingOptions,
   ErrorLogLevel,
   ErrorReporter,
   RequestLogInfo,
-} from './error-handling.interfaces.js';
-export { ErrorHandlingModule } from './error-handling.module.js';
-export { OperatedExceptionFilter } from './operated-exception.filter.js';
-export { createPinoHttpOptions, type PinoHttpAgreement, type PinoHttpOptionsLike } from './pino-http.options.js';
-export { ApiErrorResponses } from './api-error-responses.decorator.js';
-export { OnError } from './on-error.decorator.js';
-export { Timeout } from './timeout.decorator.js';
-export { ValidationFailedException, validationExceptionFactory } from './validation-failed.exception.js';
+} from './logging/logging.interfaces.js';
+export { ApiErrorResponses } from './openapi/api-error-responses.decorator.js';
+export type { ErrorHandlingMode, ErrorHandlingModuleOptions } from './options/error-handling-options.interfaces.js';
+export type { ErrorHandlingModuleAsyncOptions } from './options/error-handling.module-definition.js';
+export { OnError } from './resolve/on-error.decorator.js';
+export type {
+  ErrorClass,
+  ErrorHandlerContext,
+  ErrorHandlerFunction,
+  ErrorHandlerMapping,
+  ErrorHandlerTarget,
+} from './resolve/resolve.interfaces.js';
+export type { ErrorDescription, ErrorFormat, ErrorFormatter } from './respond/respond.interfaces.js';
+export { Timeout } from './timeout/timeout.decorator.js';
+export type { FieldError } from './validation/validation-details.js';
+export { ValidationFailedException, validationExceptionFactory } from './validation/validation-failed.exception.js';

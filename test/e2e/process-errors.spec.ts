@@ -16,7 +16,9 @@ const FIXTURE = join(ROOT, 'test/e2e/fixtures/process-errors.app.ts');
  */
 async function transpileFixture(): Promise<{ directory: string; entry: string }> {
   const directory = await mkdtemp(join(tmpdir(), 'process-errors-'));
-  const sources = (await readdir(join(ROOT, 'src'))).filter((name) => name.endsWith('.ts')).map((name) => join(ROOT, 'src', name));
+  const sources = (await readdir(join(ROOT, 'src'), { recursive: true }))
+    .filter((name) => name.endsWith('.ts'))
+    .map((name) => join(ROOT, 'src', name));
   for (const source of [...sources, FIXTURE]) {
     const { outputText } = ts.transpileModule(await readFile(source, 'utf8'), {
       compilerOptions: {
@@ -37,7 +39,7 @@ async function transpileFixture(): Promise<{ directory: string; entry: string }>
 
 interface ChildOutcome {
   code: number | null;
-  lines: Array<Record<string, any>>;
+  lines: Array<Record<string, unknown>>;
   stderr: string;
   elapsed: number;
 }

@@ -2,10 +2,10 @@ import { BadRequestException, HttpException, NotFoundException } from '@nestjs/c
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { defineErrorCodes, ErrorCode, OnError, OperatedException, type ErrorHandlingModuleOptions } from '../../src/index.js';
-import { resolveErrorHandlingOptions } from '../../src/error-handling.options.js';
-import { ErrorResolver } from '../../src/error-resolver.js';
-import type { ResolvedError } from '../../src/resolved-error.interfaces.js';
-import { recordRouteContext } from '../../src/route-context.js';
+import { resolveErrorHandlingOptions } from '../../src/options/resolve-options.js';
+import { ErrorResolver } from '../../src/resolve/error-resolver.js';
+import type { Resolution } from '../../src/resolve/resolve.interfaces.js';
+import { recordRouteContext } from '../../src/resolve/route-context.guard.js';
 
 const Codes = defineErrorCodes({
   ...ErrorCode,
@@ -52,7 +52,7 @@ const moduleOptions: ErrorHandlingModuleOptions = {
   ],
 };
 
-function resolve(exception: unknown, route?: { controller: Function; handler: Function }): ResolvedError {
+function resolve(exception: unknown, route?: { controller: Function; handler: Function }): Resolution {
   const resolver = new ErrorResolver(resolveErrorHandlingOptions(moduleOptions), new Reflector());
   const request = {};
   if (route) recordRouteContext(request, route as never);
@@ -105,7 +105,7 @@ describe('ErrorResolver precedence', () => {
 
   it('keeps the details the defaults found when an entry target maps the error', () => {
     const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[BadRequestException, Codes.MODULE_BASE]] }), new Reflector());
-    const resolved = resolver.resolve(new BadRequestException(['a must be set']), new ExecutionContextHost([{}, {}, () => undefined])) as ResolvedError;
+    const resolved = resolver.resolve(new BadRequestException(['a must be set']), new ExecutionContextHost([{}, {}, () => undefined])) as Resolution;
     expect(resolved.entry).toBe(Codes.MODULE_BASE);
     expect(resolved.details).toEqual(['a must be set']);
   });
@@ -113,7 +113,7 @@ describe('ErrorResolver precedence', () => {
   it('lets a 503 status handler override the CONNECTION_ERROR default', () => {
     const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[503, Codes.MODULE_503]] }), new Reflector());
     const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
-    const resolved = resolver.resolve(refused, new ExecutionContextHost([{}, {}, () => undefined])) as ResolvedError;
+    const resolved = resolver.resolve(refused, new ExecutionContextHost([{}, {}, () => undefined])) as Resolution;
     expect(resolved.entry).toBe(Codes.MODULE_503);
   });
 

@@ -2,7 +2,7 @@ import { Test } from '@nestjs/testing';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { ErrorHandlingModule } from '../../src/index.js';
-import { ErrorHandlingFilter } from '../../src/error-handling.filter.js';
+import { ErrorHandlingFilter } from '../../src/catch/error-handling.filter.js';
 
 describe('the catch-all outside HTTP', () => {
   let filter: ErrorHandlingFilter;

@@ -2,7 +2,7 @@ import { Controller, Get } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { ErrorCode, OnError } from '../../src/index.js';
-import { isRouteContextNeeded } from '../../src/route-context.guard.js';
+import { isRouteContextNeeded } from '../../src/resolve/route-context.guard.js';
 
 class DomainError extends Error {}
 

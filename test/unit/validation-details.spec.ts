@@ -2,7 +2,7 @@ import { type HttpException, ValidationPipe } from '@nestjs/common';
 import { ValidationError } from 'class-validator';
 import fc from 'fast-check';
 import { ErrorCode } from '../../src/index.js';
-import { inputErrorContent, validationMessagesOf } from '../../src/validation-details.js';
+import { inputErrorContent, validationMessagesOf } from '../../src/validation/validation-details.js';
 
 function validationError(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });

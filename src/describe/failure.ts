@@ -1,0 +1,77 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
+import { causeChainOf, messageOf, nameOf, stackOf } from '../internal/thrown-value.js';
+import type { Resolution } from '../resolve/resolve.interfaces.js';
+
+/** The kind of call a failure happened in: Nest's context types. */
+export type Transport = 'http' | 'rpc' | 'ws' | 'graphql';
+
+/** What was caught, before anything was decided about it. */
+export interface Caught {
+  /** The thrown value (after a filter subclass's mapping). */
+  exception: unknown;
+  transport: Transport;
+  /** Taken once, when the failure was caught; the fallback answer uses the same. */
+  requestId: string;
+  /** The platform's request (HTTP), else undefined. */
+  request: unknown;
+  /** Absent where there is no call, e.g. documentation examples. */
+  host?: ArgumentsHost;
+}
+
+/** What development mode shows of the thrown value. */
+export interface DebugInfo {
+  stack?: string;
+  cause?: Array<{ name: string; message: string }>;
+}
+
+/**
+ * One failure, described once: everything the response and the record say about it. It is made
+ * from what was caught and the resolver's verdict, then handed unchanged to the responder of
+ * its transport and to the recorder.
+ */
+export class Failure {
+  readonly exception: unknown;
+  readonly transport: Transport;
+  readonly requestId: string;
+  readonly request: unknown;
+  readonly host: ArgumentsHost | undefined;
+  readonly entry: ErrorCodeEntry;
+  readonly status: number;
+  readonly code: number;
+  readonly reason: string;
+  /** What the client reads: for a 5xx in production, the catalogue message. */
+  readonly message: string;
+  /** The error's own message, for the record, even where the client's is masked. */
+  readonly ownMessage: string;
+  readonly details: unknown;
+  readonly headers: Readonly<Record<string, string>> | undefined;
+  /** What a handler target threw or returned instead of an exception, if it failed. */
+  readonly handlerFailure: unknown;
+  /** Development mode only: the stack and the cause chain. */
+  readonly debug: DebugInfo | undefined;
+
+  constructor(caught: Caught, resolution: Resolution, development: boolean) {
+    const { entry } = resolution;
+    this.exception = caught.exception;
+    this.transport = caught.transport;
+    this.requestId = caught.requestId;
+    this.request = caught.request;
+    this.host = caught.host;
+    this.entry = entry;
+    this.status = entry.status;
+    this.code = entry.code;
+    this.reason = entry.reason;
+    this.ownMessage = resolution.message;
+    this.message = entry.status >= 500 && !development ? entry.message : resolution.message || entry.message;
+    this.details = resolution.details;
+    this.headers = resolution.headers;
+    this.handlerFailure = resolution.handlerFailure;
+    this.debug = development ? debugInfoOf(caught.exception) : undefined;
+  }
+}
+
+function debugInfoOf(exception: unknown): DebugInfo {
+  const causes = causeChainOf(exception, false).map((link) => ({ name: nameOf(link), message: messageOf(link) }));
+  return { stack: stackOf(exception), ...(causes.length > 0 && { cause: causes }) };
+}

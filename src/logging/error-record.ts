@@ -1,0 +1,69 @@
+import type { Failure } from '../describe/failure.js';
+import { causeChainOf, messageOf, nameOf, read, stackOf, stringProperty } from '../internal/thrown-value.js';
+import type { LogRedactor } from './log-redactor.js';
+import type { ErrorLogContext, RequestLogInfo } from './logging.interfaces.js';
+
+/**
+ * The request as logged. Express and fastify name things differently (`originalUrl` and
+ * `route.path` vs `url` and `routeOptions.url`), and a middleware error on fastify hands over
+ * the raw Node request: each field is read where the platform keeps it.
+ */
+export function requestLogInfo(request: unknown, requestId: string, redactor: LogRedactor): RequestLogInfo {
+  const raw = read(request, 'raw') ?? request;
+  const url = stringProperty(request, 'originalUrl') ?? stringProperty(request, 'url') ?? '';
+  const route = stringProperty(read(request, 'route'), 'path') ?? stringProperty(read(request, 'routeOptions'), 'url');
+  return {
+    id: requestId,
+    method: stringProperty(request, 'method') ?? '',
+    url: redactor.redactUrl(url),
+    route,
+    params: redactor.redact(read(request, 'params')),
+    query: redactor.redact(read(request, 'query')),
+    ip: stringProperty(request, 'ip') ?? stringProperty(read(raw, 'socket'), 'remoteAddress'),
+    userAgent: stringProperty(read(raw, 'headers'), 'user-agent'),
+  };
+}
+
+/** What the log record says about a failure, and what reporters receive. */
+export function errorLogContext(failure: Failure, redactor: LogRedactor): ErrorLogContext {
+  const { status, code, reason, requestId, request, details } = failure;
+  const context: ErrorLogContext = {
+    status,
+    code,
+    reason,
+    message: failure.ownMessage,
+    requestId,
+    req: requestLogInfo(request, requestId, redactor),
+  };
+  if (details !== undefined) context.details = redactor.redact(details);
+  return context;
+}
+
+/** A thrown value as a log record carries it: its own fields only, never its enumerable extras. */
+export interface LoggedError {
+  type: string;
+  message: string;
+  stack?: string;
+  /** The `cause` chain (and AggregateError members), outermost first. */
+  cause?: LoggedError[];
+}
+
+function loggedErrorOf(value: unknown, withStack: boolean): LoggedError {
+  const logged: LoggedError = { type: nameOf(value), message: messageOf(value) };
+  if (withStack) logged.stack = stackOf(value);
+  return logged;
+}
+
+/**
+ * Enumerable extras are left out on purpose: client errors carry their request config (headers,
+ * tokens) there. The stack and cause chain only when asked for: server errors need them, client
+ * errors do not.
+ */
+export function serializeError(value: unknown, withStack: boolean): LoggedError {
+  const logged = loggedErrorOf(value, withStack);
+  if (withStack) {
+    const causes = causeChainOf(value, false);
+    if (causes.length > 0) logged.cause = causes.map((cause) => loggedErrorOf(cause, true));
+  }
+  return logged;
+}

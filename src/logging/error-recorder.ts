@@ -1,0 +1,62 @@
+import type { Failure } from '../describe/failure.js';
+import { messageOf, nameOf, nearestClassValue, read } from '../internal/thrown-value.js';
+import { errorLogContext, serializeError } from './error-record.js';
+import type { ErrorLogger } from './error-logger.js';
+import { LogRedactor } from './log-redactor.js';
+import type { LoggingPolicy, ReportingPolicy } from './logging.interfaces.js';
+import type { ReportDispatcher } from './report.dispatcher.js';
+
+/** Raw Node requests whose failure this module logged, for `createPinoHttpOptions`. */
+const loggedRequests = new WeakSet<object>();
+
+/** Whether the module wrote the error record of this raw Node request. */
+export function wasErrorLogged(rawRequest: object): boolean {
+  return loggedRequests.has(rawRequest);
+}
+
+/**
+ * The last step of a failure, after the answer went out: its one log record and its reports.
+ * The context they share (the request, redacted) is built only when one of them wants it, and
+ * then once. Written from the exception filter, which sees errors of every stage, guards and
+ * middleware included; pino-http's own line for the request stays at its level (info).
+ */
+export class ErrorRecorder {
+  private readonly redactor: LogRedactor;
+
+  constructor(
+    private readonly logging: LoggingPolicy,
+    private readonly reporting: ReportingPolicy,
+    private readonly logger: ErrorLogger,
+    private readonly dispatcher: ReportDispatcher,
+  ) {
+    this.redactor = new LogRedactor(logging.redact);
+  }
+
+  /** Never throws: a logger or tracker that fails cannot change what was answered. */
+  record(failure: Failure): void {
+    try {
+      const { exception, status } = failure;
+      const level =
+        nearestClassValue(this.logging.levelByClass, exception) ??
+        (status >= 500 ? this.logging.levelOf5xx : this.logging.levelOf4xx);
+      const { reporters, reportClasses } = this.reporting;
+      const reported =
+        reporters.length > 0 && (status >= 500 || nearestClassValue(reportClasses, exception) !== undefined);
+      if (level === false && !reported) return;
+      const context = errorLogContext(failure, this.redactor);
+      if (level !== false) {
+        const record: Record<string, unknown> = { ...context, err: serializeError(exception, status >= 500) };
+        if (failure.handlerFailure !== undefined) record.handlerFailure = serializeError(failure.handlerFailure, true);
+        const raw = read(failure.request, 'raw') ?? failure.request;
+        if (typeof raw === 'object' && raw !== null) loggedRequests.add(raw);
+        const { req, reason, message } = context;
+        this.logger.write(level, `${req.method} ${req.url} → ${status} ${reason}: ${message}`, record);
+      }
+      if (reported) this.dispatcher.dispatch(exception, context);
+    } catch (failed) {
+      process.emitWarning(
+        `nestjs-error-handling could not log request ${failure.requestId}: ${messageOf(failed) || nameOf(failed)}`,
+      );
+    }
+  }
+}

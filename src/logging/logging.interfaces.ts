@@ -1,0 +1,75 @@
+import type { ErrorClass } from '../resolve/resolve.interfaces.js';
+
+/** A pino level; the Nest Logger fallback maps `trace` to `verbose` and `info` to `log`. */
+export type ErrorLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** How failed requests are logged: one record each, through nestjs-pino when present. */
+export interface ErrorLoggingOptions {
+  /** Level per status class (defaults: `4xx` warn, `5xx` error); `false` leaves the class unlogged. */
+  levels?: { '4xx'?: ErrorLogLevel | false; '5xx'?: ErrorLogLevel | false };
+  /** `[ErrorClass, level | false]` pairs that beat `levels`; the nearest class in the prototype chain wins. */
+  classLevels?: ReadonlyArray<readonly [ErrorClass, ErrorLogLevel | false]>;
+  /** Classes never logged: shorthand for `[ErrorClass, false]` in `classLevels`. */
+  exclude?: readonly ErrorClass[];
+  /**
+   * Names redacted besides the defaults (authorization, cookie, password, passwd, token, secret,
+   * apikey). A header, body, query or details field is redacted when its name, lower-cased and
+   * without `-` and `_`, contains one of them: `X-Api-Key`, `refresh_token`, `clientSecret`.
+   */
+  redact?: readonly string[];
+}
+
+/** The request as a log record carries it: never headers or body, and a redacted query. */
+export interface RequestLogInfo {
+  id: string;
+  method: string;
+  /** The URL as received, with sensitive query values redacted. */
+  url: string;
+  /** The route pattern (`/products/:id`); absent when the request failed before routing. */
+  route?: string;
+  params?: unknown;
+  query?: unknown;
+  ip?: string;
+  userAgent?: string;
+}
+
+/** What the log record of a failed request says, and what reporters receive with the error. */
+export interface ErrorLogContext {
+  status: number;
+  code: number;
+  reason: string;
+  /** The error's own message, even where production mode masks it in the response. */
+  message: string;
+  requestId: string;
+  req: RequestLogInfo;
+  /** The response's `details`, redacted. */
+  details?: unknown;
+}
+
+/** An error tracker (Sentry, OpenTelemetry, ...). Called after the response went out. */
+export interface ErrorReporter {
+  report(error: unknown, context: ErrorLogContext): void | Promise<void>;
+}
+
+/** `logging` after validation: which failures get a record, at which level, and what is redacted. */
+export interface LoggingPolicy {
+  levelOf4xx: ErrorLogLevel | false;
+  levelOf5xx: ErrorLogLevel | false;
+  /** `classLevels` and `exclude` (as `false`), looked up by prototype chain. */
+  levelByClass: ReadonlyMap<Function, ErrorLogLevel | false>;
+  /** Names redacted besides the defaults. */
+  redact: readonly string[];
+}
+
+/** `reporters`, `reportClasses` and `reporterTimeout` after validation. */
+export interface ReportingPolicy {
+  reporters: readonly ErrorReporter[];
+  reportClasses: ReadonlyMap<Function, true>;
+  reporterTimeout: number;
+}
+
+/** `processErrors` and `processErrorsExitTimeout` after validation. */
+export interface ProcessErrorsPolicy {
+  mode: 'log-and-exit' | false;
+  exitTimeout: number;
+}

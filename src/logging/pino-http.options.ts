@@ -1,0 +1,80 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { DEFAULTS } from '../options/error-handling.defaults.js';
+import { requestIdOf } from '../request-id/request-id.js';
+import { wasErrorLogged } from './error-recorder.js';
+import { LogRedactor } from './log-redactor.js';
+
+type PinoHttpLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- pino serializers receive what pino-http hands them
+type Serializer = (value: any) => unknown;
+
+/** The pino-http options this helper sets or wraps; any other option passes through untouched. */
+export interface PinoHttpOptionsLike {
+  genReqId?: (req: IncomingMessage, res: ServerResponse) => string | number | object;
+  customLogLevel?: (req: IncomingMessage, res: ServerResponse, error?: Error) => PinoHttpLevel;
+  customErrorObject?: (req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>) => unknown;
+  customAttributeKeys?: { err?: string };
+  serializers?: Record<string, Serializer>;
+  [option: string]: unknown;
+}
+
+/** The module options pino-http must agree with; pass the same values as to `forRoot`. */
+export interface PinoHttpAgreement {
+  requestIdHeader?: string;
+  redact?: readonly string[];
+}
+
+/** pino's serialized request: its fields, and the Node request as the non-enumerable `raw`. */
+type SerializedRequest = { raw?: IncomingMessage; id?: unknown; url?: unknown };
+
+const ABOVE_INFO: ReadonlySet<PinoHttpLevel> = new Set(['warn', 'error', 'fatal']);
+
+/**
+ * pino-http options that agree with ErrorHandlingModule, for `LoggerModule.forRoot({ pinoHttp })`:
+ * - `genReqId` and the `req` serializer give the module's request id (the envelope's
+ *   `requestId`, the `X-Request-Id` header), so pino-http's `req.id` is the same whichever
+ *   middleware runs first, on fastify too;
+ * - the `req` and `res` serializers redact sensitive headers (authorization, cookie, set-cookie,
+ *   x-api-key), query fields and the URL's query string, by the module's rules (yours run first);
+ * - a `customLogLevel` of yours is kept below `warn` for requests whose error the module logged,
+ *   so pino-http's "request errored" line never becomes a second error record, and that line
+ *   carries no `err` (pino-http would make one, stack included, for every 5xx): the module's
+ *   record has the real error.
+ */
+export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
+  options: T = {} as T,
+  { requestIdHeader = DEFAULTS.requestIdHeader, redact = [] }: PinoHttpAgreement = {},
+): T & { genReqId: (req: IncomingMessage) => string; serializers: Record<string, Serializer> } {
+  const redactor = new LogRedactor(redact);
+  const lookupName = requestIdHeader.toLowerCase();
+  const { req: requestSerializer, res: responseSerializer } = options.serializers ?? {};
+  const { customLogLevel, customErrorObject } = options;
+  const errorKey = options.customAttributeKeys?.err ?? 'err';
+  return {
+    ...options,
+    genReqId: (req: IncomingMessage) => requestIdOf(req, lookupName),
+    serializers: {
+      ...options.serializers,
+      req: (req: SerializedRequest) => {
+        const serialized = redactor.redact(requestSerializer ? requestSerializer(req) : req) as SerializedRequest;
+        if (serialized === null || typeof serialized !== 'object') return serialized;
+        // On fastify, middie hands pino-http fastify's own id (`req-1`) before genReqId could run.
+        const id = req.raw ? requestIdOf(req.raw, lookupName) : serialized.id;
+        return typeof serialized.url === 'string' ? { ...serialized, id, url: redactor.redactUrl(serialized.url) } : { ...serialized, id };
+      },
+      res: (res: unknown) => redactor.redact(responseSerializer ? responseSerializer(res) : res),
+    },
+    customErrorObject: (req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>) => {
+      const object = customErrorObject ? customErrorObject(req, res, error, value) : value;
+      if (!wasErrorLogged(req) || object === null || typeof object !== 'object') return object;
+      const { [errorKey]: _loggedByTheModule, ...rest } = object as Record<string, unknown>;
+      return rest;
+    },
+    ...(customLogLevel && {
+      customLogLevel: (req: IncomingMessage, res: ServerResponse, error?: Error) => {
+        const level = customLogLevel(req, res, error);
+        return ABOVE_INFO.has(level) && wasErrorLogged(req) ? 'info' : level;
+      },
+    }),
+  };
+}

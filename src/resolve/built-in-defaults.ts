@@ -1,0 +1,105 @@
+import { HttpException } from '@nestjs/common';
+import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
+import { ErrorCode } from '../catalogue/error-codes.js';
+import { OperatedException } from '../catalogue/operated.exception.js';
+import type { StatusEntries } from '../catalogue/status-entries.js';
+import { causeChainOf, messageOf, numberProperty, stringProperty } from '../internal/thrown-value.js';
+import { groupedMessagesOf, inputErrorContent } from '../validation/validation-details.js';
+import { ValidationFailedException } from '../validation/validation-failed.exception.js';
+import type { Resolution } from './resolve.interfaces.js';
+
+/** System error codes that mean a downstream service could not be reached. */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** body-parser (express) failures by their `type`, and the status each answers with. */
+const BODY_PARSER_STATUS: Readonly<Record<string, number>> = {
+  'entity.parse.failed': 400,
+  'entity.verify.failed': 400,
+  'request.aborted': 400,
+  'request.size.invalid': 400,
+  'entity.too.large': 413,
+  'parameters.too.many': 413,
+  'encoding.unsupported': 415,
+  'charset.unsupported': 415,
+};
+
+/**
+ * The status of a request-parsing failure raised before routing (body-parser on express,
+ * fastify's content-type parser), or undefined for anything else. Other errors that merely
+ * carry a `status` are treated as unexpected: a status on a random error is not a contract.
+ */
+function parserFailureStatus(error: unknown): number | undefined {
+  const type = stringProperty(error, 'type');
+  if (type !== undefined && Object.hasOwn(BODY_PARSER_STATUS, type)) return BODY_PARSER_STATUS[type];
+  const code = stringProperty(error, 'code');
+  const status = numberProperty(error, 'statusCode');
+  if (code !== undefined && (code.startsWith('FST_ERR_CTP_') || code === 'FST_ERR_VALIDATION')) {
+    return status !== undefined && status >= 400 && status < 500 ? status : 400;
+  }
+  return undefined;
+}
+
+function isConnectionFailure(error: unknown): boolean {
+  return causeChainOf(error).some((link) => CONNECTION_ERROR_CODES.has(stringProperty(link, 'code') ?? ''));
+}
+
+/**
+ * What Nest's own exceptions say: a string response, a `message` string, or a list of messages
+ * (ValidationPipe's, also grouped by path), which becomes the details of an input error.
+ */
+function httpExceptionContent(
+  exception: HttpException,
+  entry: ErrorCodeEntry,
+  maxDetails: number,
+): { message: string; details?: unknown } {
+  if (exception instanceof ValidationFailedException) return inputErrorContent(exception.errors, entry, maxDetails);
+  const response = exception.getResponse();
+  if (typeof response === 'string') return { message: response };
+  const message = (response as { message?: unknown } | null)?.message;
+  if (typeof message === 'string') return { message };
+  const messages = Array.isArray(message) ? message : groupedMessagesOf(message);
+  if (messages !== undefined) return inputErrorContent(messages, entry, maxDetails);
+  return { message: exception.message };
+}
+
+/** Answers the built-in defaults give, before any handler is consulted. */
+export class BuiltInDefaults {
+  constructor(
+    private readonly entries: StatusEntries,
+    private readonly maxValidationDetails: number,
+  ) {}
+
+  resolve(exception: unknown): Resolution {
+    if (exception instanceof OperatedException) {
+      const { entry, message, details, headers } = exception;
+      return { entry, message, details, headers };
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      if (!Number.isInteger(status) || status < 400 || status > 599) return this.unexpected(exception);
+      const entry = this.entries.entryFor(status);
+      const { message, details } = httpExceptionContent(exception, entry, this.maxValidationDetails);
+      return { entry, message: message || entry.message, details };
+    }
+    const parserStatus = parserFailureStatus(exception);
+    if (parserStatus !== undefined) {
+      const entry = this.entries.entryFor(parserStatus);
+      return { entry, message: parserStatus === 400 ? 'The request body could not be parsed' : entry.message };
+    }
+    if (isConnectionFailure(exception)) {
+      return { entry: ErrorCode.CONNECTION_ERROR, message: messageOf(exception) || ErrorCode.CONNECTION_ERROR.message };
+    }
+    return this.unexpected(exception);
+  }
+
+  /** What a handler that failed answers with: the 500 entry, and the failure kept for the record. */
+  handlerFailed(handlerFailure: unknown): Resolution {
+    const entry = this.entries.entryFor(500);
+    return { entry, message: entry.message, handlerFailure };
+  }
+
+  private unexpected(exception: unknown): Resolution {
+    const entry = this.entries.entryFor(500);
+    return { entry, message: messageOf(exception) || entry.message };
+  }
+}

@@ -1,0 +1,106 @@
+import { STATUS_CODES } from 'node:http';
+import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
+import type { Failure } from '../describe/failure.js';
+import { stringifySafely } from '../internal/json.js';
+import { stringProperty } from '../internal/thrown-value.js';
+import type { ErrorFormat, RenderedBody } from './respond.interfaces.js';
+
+/** The largest body (in UTF-16 code units) sent with its details: 64 KiB. */
+export const MAX_BODY_LENGTH = 64 * 1024;
+
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+
+/** `{ code, reason, message, details?, requestId }`: the package's envelope. */
+function envelopeBody(failure: Failure, details: unknown): Record<string, unknown> {
+  return {
+    code: failure.code,
+    reason: failure.reason,
+    message: failure.message,
+    ...(details !== undefined && { details }),
+    requestId: failure.requestId,
+    ...failure.debug,
+  };
+}
+
+/** `RESOURCE_NOT_FOUND` → `resource-not-found`: the last segment of an entry's type URI. */
+function slugOf(reason: string): string {
+  return encodeURIComponent(reason.toLowerCase().replaceAll('_', '-'));
+}
+
+/**
+ * RFC 9457's `type` and `title`. With a base URL, each entry has its own type URI
+ * (`<base>/resource-not-found`) titled with the catalogue message. Without one the type is
+ * `about:blank`, whose title RFC 9457 (§4.2.1) says SHOULD be the HTTP status phrase.
+ */
+function problemTypeOf(entry: ErrorCodeEntry, baseUrl: string | undefined): { type: string; title: string } {
+  if (baseUrl === undefined) return { type: 'about:blank', title: STATUS_CODES[entry.status] ?? entry.message };
+  return { type: `${baseUrl}${baseUrl.endsWith('/') ? '' : '/'}${slugOf(entry.reason)}`, title: entry.message };
+}
+
+/** The request path without its query, for problem details' `instance`. */
+function pathOf(request: unknown): string {
+  const url = stringProperty(request, 'originalUrl') ?? stringProperty(request, 'url') ?? '';
+  const queryAt = url.indexOf('?');
+  return queryAt === -1 ? url : url.slice(0, queryAt);
+}
+
+/**
+ * RFC 9457 problem details, with the envelope's fields as extension members. `instance` is left
+ * out when there is no request path (documentation examples).
+ */
+function problemBody(failure: Failure, details: unknown, baseUrl: string | undefined): Record<string, unknown> {
+  const instance = pathOf(failure.request);
+  return {
+    ...problemTypeOf(failure.entry, baseUrl),
+    status: failure.status,
+    detail: failure.message,
+    ...(instance !== '' && { instance }),
+    code: failure.code,
+    reason: failure.reason,
+    requestId: failure.requestId,
+    ...(details !== undefined && { errors: details }),
+    ...failure.debug,
+  };
+}
+
+/** Renders error bodies in the module's `format`, chosen once at startup. */
+export class ErrorBodyRenderer {
+  private readonly renderBody: (failure: Failure, details: unknown) => RenderedBody;
+
+  constructor(format: ErrorFormat, problemTypeBaseUrl: string | undefined) {
+    this.renderBody =
+      format === 'envelope'
+        ? (failure, details) => ({ contentType: JSON_CONTENT_TYPE, body: stringifySafely(envelopeBody(failure, details)) })
+        : format === 'problem'
+          ? (failure, details) => ({
+              contentType: PROBLEM_CONTENT_TYPE,
+              body: stringifySafely(problemBody(failure, details, problemTypeBaseUrl)),
+            })
+          : (failure, details) => ({
+              contentType: JSON_CONTENT_TYPE,
+              body: stringifySafely(
+                format({
+                  status: failure.status,
+                  code: failure.code,
+                  reason: failure.reason,
+                  message: failure.message,
+                  details,
+                  requestId: failure.requestId,
+                  exception: failure.exception,
+                  request: failure.request,
+                }),
+              ),
+            });
+  }
+
+  /**
+   * The body of a failure. Details come from application code and may be huge: a body over
+   * MAX_BODY_LENGTH is rendered again with `details: { omitted: true, length }` in their place.
+   */
+  render(failure: Failure): RenderedBody {
+    const rendered = this.renderBody(failure, failure.details);
+    if (rendered.body.length <= MAX_BODY_LENGTH || failure.details === undefined) return rendered;
+    return this.renderBody(failure, { omitted: true, length: rendered.body.length });
+  }
+}

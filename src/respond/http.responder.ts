@@ -1,0 +1,79 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import type { HttpAdapterHost } from '@nestjs/core';
+import type { Failure } from '../describe/failure.js';
+import { requestIdOf } from '../request-id/request-id.js';
+import type { ErrorBodyRenderer } from './error-body.formats.js';
+
+const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+
+/** Header names and values from application code are checked: CR/LF would split the response. */
+function isSafeHeader(name: string, value: unknown): value is string {
+  return HEADER_TOKEN.test(name) && typeof value === 'string' && HEADER_VALUE.test(value);
+}
+
+/** The body of the last-resort answer, fixed so that nothing can fail while writing it. */
+function fallbackBody(requestId: string): string {
+  return JSON.stringify({ code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId });
+}
+
+/**
+ * Answers HTTP failures: through Nest's HttpAdapterHost (express and fastify alike), in the
+ * module's format, with the failure's headers and the request id header.
+ */
+export class HttpResponder {
+  private readonly requestIdLookup: string;
+
+  constructor(
+    private readonly adapterHost: HttpAdapterHost,
+    private readonly renderer: ErrorBodyRenderer,
+    private readonly requestIdHeader: string,
+  ) {
+    this.requestIdLookup = requestIdHeader.toLowerCase();
+  }
+
+  requestIdOf(host: ArgumentsHost): string {
+    return requestIdOf(host.getArgByIndex(0), this.requestIdLookup);
+  }
+
+  respond(failure: Failure): void {
+    const adapter = this.adapterHost.httpAdapter;
+    const response = failure.host!.getArgByIndex(1);
+    if (adapter.isHeadersSent(response)) {
+      adapter.end(response);
+      return;
+    }
+    const { contentType, body } = this.renderer.render(failure);
+    for (const [name, value] of Object.entries(failure.headers ?? {})) {
+      if (isSafeHeader(name, value)) adapter.setHeader(response, name, value);
+    }
+    adapter.setHeader(response, 'Content-Type', contentType);
+    adapter.setHeader(response, this.requestIdHeader, failure.requestId);
+    adapter.reply(response, body, failure.status);
+  }
+}
+
+/**
+ * A fixed 500 envelope written on the Node response itself (fastify's `reply.raw`), or the
+ * response ended when headers are out already; it needs nothing of the module, so it also
+ * serves a filter that was created without dependency injection.
+ */
+export function writeFallback(host: ArgumentsHost, requestIdHeader: string, requestId: string): void {
+  const response = host.getArgByIndex(1);
+  const raw = response?.raw ?? response;
+  try {
+    if (raw.headersSent) {
+      raw.end();
+      return;
+    }
+    const body = fallbackBody(requestId);
+    raw.writeHead(500, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Length': Buffer.byteLength(body),
+      [requestIdHeader]: requestId,
+    });
+    raw.end(body);
+  } catch {
+    raw?.destroy?.();
+  }
+}
