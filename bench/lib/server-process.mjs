@@ -53,7 +53,7 @@ export class ServerProcess {
       return new ServerProcess(name, child, logFile, ready.port);
     } catch (error) {
       child.kill('SIGKILL');
-      throw new Error(`server ${name} did not start: ${error.message}\n${tail(logFile)}`);
+      throw new Error(`server ${name} did not start: ${error.message}\n${tail(logFile)}`, { cause: error });
     }
   }
 

@@ -1,6 +1,6 @@
 import { Controller, Delete, Get, HttpCode, type INestApplication, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ApiNotFoundResponse, DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { ApiNotFoundResponse, DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject, type SchemaObject } from '@nestjs/swagger';
 import {
   ApiErrorResponses,
   defineErrorCodes,
@@ -11,7 +11,7 @@ import {
   OperatedException,
   Timeout,
 } from '../../src/index.js';
-import { SWAGGER_API_RESPONSE_METADATA } from '../../src/error-handling.constants.js';
+import { SWAGGER_API_RESPONSE_METADATA } from '../../src/openapi/error-responses.documenter.js';
 import { createApp, PLATFORMS, type Platform } from '../support/platforms.js';
 
 const AppError = defineErrorCodes({
@@ -61,7 +61,7 @@ async function documentOf(platform: Platform, options: ErrorHandlingModuleOption
   return document;
 }
 
-type Responses = Record<string, { description: string; content?: Record<string, { schema: any; examples: Record<string, { summary: string; value: any }> }> }>;
+type Responses = Record<string, { description: string; content?: Record<string, { schema: SchemaObject; examples: Record<string, { summary: string; value: unknown }> }> }>;
 
 const responsesOf = (document: OpenAPIObject, path: string, method: 'get' | 'post' | 'delete'): Responses =>
   document.paths[path][method]!.responses as Responses;
@@ -137,7 +137,7 @@ describe('OpenAPI error responses per module options', () => {
     expect(Object.keys(responses['404'].content!)).toEqual(['application/problem+json']);
     const media = responses['404'].content!['application/problem+json'];
     expect(media.schema.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'reason', 'requestId']);
-    expect(Object.keys(media.schema.properties)).toEqual(['type', 'title', 'status', 'detail', 'instance', 'code', 'reason', 'requestId', 'errors']);
+    expect(Object.keys(media.schema.properties!)).toEqual(['type', 'title', 'status', 'detail', 'instance', 'code', 'reason', 'requestId', 'errors']);
     expect(media.examples.RESOURCE_NOT_FOUND.value).toEqual({
       type: 'https://errors.example.com/resource-not-found',
       title: 'Resource not found',

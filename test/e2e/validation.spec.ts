@@ -24,7 +24,6 @@ import {
   IsNotEmpty,
   IsString,
   IsUUID,
-  Min,
   ValidateNested,
 } from 'class-validator';
 import request from 'supertest';

@@ -5,6 +5,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import request from 'supertest';
 import { BUILD_TIMEOUT, repoRoot } from './collection.js';
 
@@ -39,7 +40,7 @@ function installPackages(appDir: string): void {
 /** Runs a binary in `cwd`, returning what it printed without colours (the Nest CLI may print an error and exit 0). */
 function run(cwd: string, script: string, ...args: string[]): string {
   const result = spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
-  return `${result.stdout}${result.stderr}`.replace(/\x1b\[[0-9;]*m/g, '');
+  return stripVTControlCharacters(`${result.stdout}${result.stderr}`);
 }
 
 const nestGenerate = (...args: string[]) => run(app, NEST, 'g', '-c', 'nestjs-error-handling', ...args);
