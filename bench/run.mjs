@@ -8,7 +8,14 @@ import { checkMemory } from './lib/memory-check.mjs';
 import { parseOptions } from './lib/options.mjs';
 import { BENCH_DIR, LOG_DIR, PROFILE_DIR } from './lib/paths.mjs';
 import { profileSummaryMarkdown, summarizeProfile } from './lib/profile-summary.mjs';
-import { comparisonTable, machineDescription, memoryTable, resultsMarkdown, stackTraceParagraph, verdictOf } from './lib/report.mjs';
+import {
+  comparisonTable,
+  machineDescription,
+  memoryTable,
+  resultsMarkdown,
+  stackTraceParagraph,
+  verdictOf,
+} from './lib/report.mjs';
 import { COMPARISONS, MEMORY_SERVER, NEST_SERVERS, RAW_SERVER } from './lib/scenarios.mjs';
 import { ServerProcess } from './lib/server-process.mjs';
 import { measureStackTraceCost } from './lib/stack-trace-cost.mjs';
@@ -38,10 +45,12 @@ async function startServer(name, script, config, settings) {
 
 async function stopServers(servers) {
   await Promise.all(
-    servers.filter((server) => server instanceof ServerProcess).map(async (server) => {
-      await server.stop();
-      running.delete(server);
-    }),
+    servers
+      .filter((server) => server instanceof ServerProcess)
+      .map(async (server) => {
+        await server.stop();
+        running.delete(server);
+      }),
   );
 }
 
@@ -77,7 +86,8 @@ async function benchPlatform(platform, comparisons, rawServer, settings) {
       progress(progressLine(platform, result));
       results.push(result);
     }
-    const memory = settings.memoryRequests > 0 ? await memoryCheckOn(platform, servers.get(MEMORY_SERVER), settings) : undefined;
+    const memory =
+      settings.memoryRequests > 0 ? await memoryCheckOn(platform, servers.get(MEMORY_SERVER), settings) : undefined;
     return { results, memory };
   } finally {
     await stopServers(started);
@@ -85,11 +95,17 @@ async function benchPlatform(platform, comparisons, rawServer, settings) {
 }
 
 async function memoryCheckOn(platform, server, settings) {
-  const check = server instanceof ServerProcess
-    ? await checkMemory(platform, server, { requests: settings.memoryRequests, connections: settings.connections }).catch((error) => ({ platform, error: error.message }))
-    : { platform, error: `server ${MEMORY_SERVER} is not running: ${server?.message ?? 'not started'}` };
+  const check =
+    server instanceof ServerProcess
+      ? await checkMemory(platform, server, {
+          requests: settings.memoryRequests,
+          connections: settings.connections,
+        }).catch((error) => ({ platform, error: error.message }))
+      : { platform, error: `server ${MEMORY_SERVER} is not running: ${server?.message ?? 'not started'}` };
   const mb = (bytes) => (bytes / 1024 / 1024).toFixed(2);
-  progress(`[${platform} memory] ${check.error ?? `heap ${mb(check.warmHeap)} → ${mb(check.finalHeap)} MB after ${check.requests} failing requests`}`);
+  progress(
+    `[${platform} memory] ${check.error ?? `heap ${mb(check.warmHeap)} → ${mb(check.finalHeap)} MB after ${check.requests} failing requests`}`,
+  );
   return check;
 }
 
@@ -115,7 +131,9 @@ async function main() {
   progress(stackTraceParagraph(stackTraceCost));
 
   const comparisons = COMPARISONS.filter((comparison) => !settings.only || settings.only.includes(comparison.id));
-  const needsRaw = comparisons.some(({ baseline, candidate }) => baseline.server === RAW_SERVER || candidate.server === RAW_SERVER);
+  const needsRaw = comparisons.some(
+    ({ baseline, candidate }) => baseline.server === RAW_SERVER || candidate.server === RAW_SERVER,
+  );
   const rawServer = needsRaw ? await startServer(RAW_SERVER, 'raw-http-server.js', undefined, settings) : undefined;
   const tablesByPlatform = new Map();
   const memoryChecks = [];
@@ -131,7 +149,16 @@ async function main() {
 
   const profiles = settings.cpuProf ? profileSummaries() : [];
   const seconds = (Date.now() - startedAt.getTime()) / 1000;
-  const markdown = resultsMarkdown({ settings, machine: machineDescription(), tablesByPlatform, memoryChecks, stackTraceCost, profiles, startedAt, seconds });
+  const markdown = resultsMarkdown({
+    settings,
+    machine: machineDescription(),
+    tablesByPlatform,
+    memoryChecks,
+    stackTraceCost,
+    profiles,
+    startedAt,
+    seconds,
+  });
   const resultsFile = settings.resultsFile ?? path.join(BENCH_DIR, 'RESULTS.md');
   writeFileSync(resultsFile, markdown);
 
@@ -140,7 +167,9 @@ async function main() {
   if (profiles.length > 0) console.log(`\n${profiles.join('\n')}`);
   // Every failed request was logged: hundreds of MB after a full run, not worth keeping.
   if (!settings.keepLogs) rmSync(LOG_DIR, { recursive: true, force: true });
-  console.log(`\nTargets are printed, never enforced. Written ${path.relative(process.cwd(), resultsFile)} in ${Math.round(seconds)} s.`);
+  console.log(
+    `\nTargets are printed, never enforced. Written ${path.relative(process.cwd(), resultsFile)} in ${Math.round(seconds)} s.`,
+  );
 }
 
 try {

@@ -32,7 +32,9 @@ const EXPECTED_STATUSES = new Set(['400', '404', '409', '500']);
 
 const mb = (bytes) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-console.log(`soak: ${requests.toLocaleString('en-US')} failing requests, ${connections} connections, against the sample app`);
+console.log(
+  `soak: ${requests.toLocaleString('en-US')} failing requests, ${connections} connections, against the sample app`,
+);
 compileApps();
 // The sample logs every failure through nestjs-pino; a million records would fill the disk.
 const server = await ServerProcess.start('soak', 'soak-server.js', { env: { LOG_LEVEL: 'silent' } });
@@ -44,10 +46,18 @@ try {
 
   const unexpected = Object.entries(run.statuses).filter(([status]) => !EXPECTED_STATUSES.has(status));
   const growth = after.heapUsed - before.heapUsed;
-  console.log(`throughput      ${Math.round(run.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`);
-  console.log(`completed       ${run.completed.toLocaleString('en-US')} (${Object.entries(run.statuses).map(([status, count]) => `${status}: ${count}`).join(', ')})`);
+  console.log(
+    `throughput      ${Math.round(run.requestsPerSecond).toLocaleString('en-US')} req/s, p50 ${run.p50} ms, p99 ${run.p99} ms`,
+  );
+  console.log(
+    `completed       ${run.completed.toLocaleString('en-US')} (${Object.entries(run.statuses)
+      .map(([status, count]) => `${status}: ${count}`)
+      .join(', ')})`,
+  );
   console.log(`client errors   ${run.errors}`);
-  console.log(`heap after GC   ${mb(before.heapUsed)} → ${mb(after.heapUsed)} (growth ${mb(growth)}, limit ${mb(MAX_HEAP_GROWTH)})`);
+  console.log(
+    `heap after GC   ${mb(before.heapUsed)} → ${mb(after.heapUsed)} (growth ${mb(growth)}, limit ${mb(MAX_HEAP_GROWTH)})`,
+  );
   console.log(`rss             ${mb(before.rss)} → ${mb(after.rss)}`);
   console.log(`unhandled rejections ${after.unhandledRejections}`);
   const failures = [

@@ -10,7 +10,11 @@ import { ProductsController } from './products.controller.js';
       pinoHttp: createPinoHttpOptions({ level: process.env.LOG_LEVEL ?? 'info' }),
       forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     }),
-    ErrorHandlingModule.forRoot({ codes: AppError, validation: { whitelist: true, forbidNonWhitelisted: true }, openapi: true }),
+    ErrorHandlingModule.forRoot({
+      codes: AppError,
+      validation: { whitelist: true, forbidNonWhitelisted: true },
+      openapi: true,
+    }),
   ],
   controllers: [ProductsController],
 })

@@ -41,7 +41,8 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
     { provide: OPTIONS, useFactory: resolveErrorHandlingOptions, inject: [ERROR_HANDLING_MODULE_OPTIONS] },
     {
       provide: ErrorResolver,
-      useFactory: (options: ResolvedErrorHandlingOptions, reflector: Reflector) => new ErrorResolver(options, reflector),
+      useFactory: (options: ResolvedErrorHandlingOptions, reflector: Reflector) =>
+        new ErrorResolver(options, reflector),
       inject: [OPTIONS, Reflector],
     },
     {
@@ -102,7 +103,9 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       // A user's own `exceptionFactory` in the options wins.
       provide: APP_PIPE,
       useFactory: ({ validation }: ResolvedErrorHandlingOptions) =>
-        validation === false ? null : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation }),
+        validation === false
+          ? null
+          : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation }),
       inject: [OPTIONS],
     },
     {

@@ -5,7 +5,11 @@ export { ErrorCode } from './catalogue/error-codes.js';
 export { OperatedException, type OperatedExceptionOptions } from './catalogue/operated.exception.js';
 export { OperatedExceptionFilter } from './catch/operated-exception.filter.js';
 export { ErrorHandlingModule } from './error-handling.module.js';
-export { createPinoHttpOptions, type PinoHttpAgreement, type PinoHttpOptionsLike } from './logging/pino-http.options.js';
+export {
+  createPinoHttpOptions,
+  type PinoHttpAgreement,
+  type PinoHttpOptionsLike,
+} from './logging/pino-http.options.js';
 export type {
   ErrorLogContext,
   ErrorLoggingOptions,

@@ -27,7 +27,9 @@ export async function serveParent(port: number, close: () => Promise<unknown>): 
       const { heapUsed, rss } = process.memoryUsage();
       send({ type: 'heap', heapUsed, rss, unhandledRejections });
     } else if (message.type === 'stop') {
-      void close().then(stopProfile).finally(() => process.exit(0));
+      void close()
+        .then(stopProfile)
+        .finally(() => process.exit(0));
     }
   });
   // The runner going away must not leave a server behind.

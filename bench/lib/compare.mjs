@@ -15,7 +15,10 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
     const { server: name, route } = comparison[side];
     const server = servers.get(name);
     if (server === undefined || server instanceof Error) {
-      return { comparison, unavailable: `server ${name} is not running: ${firstLine(server?.message ?? 'not started')}` };
+      return {
+        comparison,
+        unavailable: `server ${name} is not running: ${firstLine(server?.message ?? 'not started')}`,
+      };
     }
     const mismatch = mismatchOf(route, await probe(server.url, route.request));
     if (mismatch) return { comparison, unavailable: mismatch };
@@ -24,14 +27,22 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
     const { server: name, route } = comparison[side];
     const key = `${name} ${route.request.method ?? 'GET'} ${route.request.path}`;
     if (warmedRoutes.has(key) || settings.warmup === 0) continue;
-    await load(servers.get(name).url, [route.request], { connections: settings.connections, duration: settings.warmup });
+    await load(servers.get(name).url, [route.request], {
+      connections: settings.connections,
+      duration: settings.warmup,
+    });
     warmedRoutes.add(key);
   }
   const runs = { baseline: [], candidate: [] };
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const side of SIDES) {
       const { server: name, route } = comparison[side];
-      runs[side].push(await load(servers.get(name).url, [route.request], { connections: settings.connections, duration: settings.duration }));
+      runs[side].push(
+        await load(servers.get(name).url, [route.request], {
+          connections: settings.connections,
+          duration: settings.duration,
+        }),
+      );
     }
   }
   return {

@@ -21,7 +21,9 @@ export async function load(url, requests, { connections, duration, amount }) {
     ...(amount === undefined ? { duration } : { amount }),
     requests: requests.map(toAutocannonRequest),
   });
-  const statuses = Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, Number(count)]));
+  const statuses = Object.fromEntries(
+    Object.entries(result.statusCodeStats ?? {}).map(([status, { count }]) => [status, Number(count)]),
+  );
   const completed = Object.values(statuses).reduce((sum, count) => sum + count, 0);
   return {
     requestsPerSecond: completed / result.duration,

@@ -19,7 +19,10 @@ export async function checkMemory(platform, server, { requests, connections }) {
   const warmHeap = await server.heapUsed();
   const run = await load(server.url, mix, { connections, amount: requests });
   const finalHeap = await server.heapUsed();
-  const failed = Object.entries(run.statuses).reduce((sum, [status, count]) => sum + (Number(status) >= 400 ? count : 0), 0);
+  const failed = Object.entries(run.statuses).reduce(
+    (sum, [status, count]) => sum + (Number(status) >= 400 ? count : 0),
+    0,
+  );
   return {
     platform,
     requests: run.completed,

@@ -23,7 +23,8 @@ const USAGE = `npm run bench -- [--quick | --full] [options]
 
 function positiveNumber(name, value) {
   const number = Number(value);
-  if (!Number.isFinite(number) || number < 0) throw new Error(`--${name} must be a non-negative number, got "${value}"`);
+  if (!Number.isFinite(number) || number < 0)
+    throw new Error(`--${name} must be a non-negative number, got "${value}"`);
   return number;
 }
 

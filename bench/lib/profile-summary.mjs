@@ -15,7 +15,9 @@ function ownerOf({ url, functionName }) {
 }
 
 function shortLocation({ url, lineNumber }) {
-  const file = url.includes('/node_modules/') ? url.slice(url.lastIndexOf('/node_modules/') + 14) : url.split('/').slice(-2).join('/');
+  const file = url.includes('/node_modules/')
+    ? url.slice(url.lastIndexOf('/node_modules/') + 14)
+    : url.split('/').slice(-2).join('/');
   return `${file}:${lineNumber + 1}`;
 }
 
@@ -36,16 +38,21 @@ export function summarizeProfile(file, top = 12) {
     busy += time;
     const owner = ownerOf(node.callFrame);
     byOwner.set(owner, (byOwner.get(owner) ?? 0) + time);
-    const name = `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url ? shortLocation(node.callFrame) : ''}`.trim();
+    const name =
+      `${node.callFrame.functionName || '(anonymous)'} ${node.callFrame.url ? shortLocation(node.callFrame) : ''}`.trim();
     byFunction.set(name, (byFunction.get(name) ?? 0) + time);
   }
   const ranked = (map) =>
-    [...map].sort((a, b) => b[1] - a[1]).slice(0, top).map(([name, time]) => ({ name, percent: (100 * time) / busy }));
+    [...map]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .map(([name, time]) => ({ name, percent: (100 * time) / busy }));
   return { busyMs: busy / 1000, owners: ranked(byOwner), functions: ranked(byFunction) };
 }
 
 export function profileSummaryMarkdown(name, summary) {
-  const rows = (entries) => entries.map(({ name: entry, percent }) => `| ${percent.toFixed(1)}% | \`${entry}\` |`).join('\n');
+  const rows = (entries) =>
+    entries.map(({ name: entry, percent }) => `| ${percent.toFixed(1)}% | \`${entry}\` |`).join('\n');
   return [
     `#### ${name} (${summary.busyMs.toFixed(0)} ms busy)`,
     '',

@@ -21,7 +21,14 @@ export function machineDescription() {
     memory: `${Math.round(os.totalmem() / 1024 ** 3)} GiB`,
     os: `${os.type()} ${os.release()} (${os.arch()})`,
     node: process.version,
-    packages: ['@nestjs/core', '@nestjs/platform-express', '@nestjs/platform-fastify', 'nestjs-pino', 'class-validator', 'autocannon']
+    packages: [
+      '@nestjs/core',
+      '@nestjs/platform-express',
+      '@nestjs/platform-fastify',
+      'nestjs-pino',
+      'class-validator',
+      'autocannon',
+    ]
       .map((name) => `${name} ${versionOf(name)}`)
       .join(', '),
   };
@@ -44,7 +51,9 @@ export function comparisonTable(results) {
   for (const result of results) {
     const { comparison } = result;
     if (result.unavailable) {
-      lines.push(`| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | ${comparison.candidate.label} | | | not available | ${comparison.target ?? 'context'} |`);
+      lines.push(
+        `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | ${comparison.candidate.label} | | | not available | ${comparison.target ?? 'context'} |`,
+      );
       continue;
     }
     const warn = (side) => (side.unexpected > 0 ? ` (${side.unexpected} unexpected)` : '');
@@ -56,7 +65,12 @@ export function comparisonTable(results) {
   }
   const unavailable = results.filter((result) => result.unavailable);
   if (unavailable.length > 0) {
-    lines.push('', ...unavailable.map(({ comparison, unavailable: why }) => `- ${comparison.id} not available: ${why.replaceAll('\n', ' ')}`));
+    lines.push(
+      '',
+      ...unavailable.map(
+        ({ comparison, unavailable: why }) => `- ${comparison.id} not available: ${why.replaceAll('\n', ' ')}`,
+      ),
+    );
   }
   return lines.join('\n');
 }
@@ -94,7 +108,16 @@ export function stackTraceParagraph(cost) {
 }
 
 /** bench/RESULTS.md: everything needed to compare a later run with this one. */
-export function resultsMarkdown({ settings, machine, tablesByPlatform, memoryChecks, stackTraceCost, profiles, startedAt, seconds }) {
+export function resultsMarkdown({
+  settings,
+  machine,
+  tablesByPlatform,
+  memoryChecks,
+  stackTraceCost,
+  profiles,
+  startedAt,
+  seconds,
+}) {
   const sections = [
     '# Benchmark results',
     '',
@@ -110,8 +133,14 @@ export function resultsMarkdown({ settings, machine, tablesByPlatform, memoryChe
   for (const [platform, results] of tablesByPlatform) {
     sections.push(`## ${platform}`, '', comparisonTable(results), '');
   }
-  sections.push('## Memory', '', memoryChecks.length > 0 ? memoryTable(memoryChecks) : 'Skipped (--memory-requests 0).', '');
-  if (stackTraceCost) sections.push('## Stack-trace cost of an OperatedException', '', stackTraceParagraph(stackTraceCost), '');
+  sections.push(
+    '## Memory',
+    '',
+    memoryChecks.length > 0 ? memoryTable(memoryChecks) : 'Skipped (--memory-requests 0).',
+    '',
+  );
+  if (stackTraceCost)
+    sections.push('## Stack-trace cost of an OperatedException', '', stackTraceParagraph(stackTraceCost), '');
   if (profiles.length > 0) sections.push('## CPU profiles (--cpu-prof)', '', ...profiles, '');
   return sections.join('\n');
 }

@@ -42,5 +42,10 @@ export async function measureStackTraceCost() {
     withStack.push(nanosecondsPerCreation(OperatedException, create, true));
     withoutStack.push(nanosecondsPerCreation(OperatedException, create, false));
   }
-  return { callDepth: CALL_DEPTH, stackTraceLimit: Error.stackTraceLimit, withStackNs: median(withStack), withoutStackNs: median(withoutStack) };
+  return {
+    callDepth: CALL_DEPTH,
+    stackTraceLimit: Error.stackTraceLimit,
+    withStackNs: median(withStack),
+    withoutStackNs: median(withoutStack),
+  };
 }

@@ -1,5 +1,14 @@
 import { join, logging, normalize } from '@angular-devkit/core';
-import { apply, applyTemplates, mergeWith, move, noop, Rule, SchematicsException, url } from '@angular-devkit/schematics';
+import {
+  apply,
+  applyTemplates,
+  mergeWith,
+  move,
+  noop,
+  Rule,
+  SchematicsException,
+  url,
+} from '@angular-devkit/schematics';
 import { cataloguePath } from '../utils/catalogue';
 import { importNames } from '../utils/import-declarations';
 import { addModuleImports, ModuleImport } from '../utils/module-imports';
@@ -38,7 +47,11 @@ export function init(options: InitOptions): Rule {
     } else {
       const packages = [...new Set(modules.map((module) => module.from))];
       const importStatements = packages.map((from) =>
-        importNames(rootModule, modules.filter((module) => module.from === from).map((module) => module.symbol), from),
+        importNames(
+          rootModule,
+          modules.filter((module) => module.from === from).map((module) => module.symbol),
+          from,
+        ),
       );
       applyInsertions(
         tree,
@@ -68,6 +81,10 @@ function modulesToImport(options: InitOptions, app: NestApp, logger: logging.Log
     logger.warn('--validation: the ValidationPipe needs class-validator and class-transformer; install them too.');
   }
   const forRootOptions = options.validation ? '{ validation: true }' : '';
-  modules.push({ symbol: 'ErrorHandlingModule', expression: `ErrorHandlingModule.forRoot(${forRootOptions})`, from: LIBRARY });
+  modules.push({
+    symbol: 'ErrorHandlingModule',
+    expression: `ErrorHandlingModule.forRoot(${forRootOptions})`,
+    from: LIBRARY,
+  });
   return modules;
 }

@@ -74,7 +74,8 @@ export function readCatalogue(tree: Tree, path: string): Catalogue | undefined {
     return undefined;
   }
   for (const statement of source.statements) {
-    const exported = ts.canHaveModifiers(statement) &&
+    const exported =
+      ts.canHaveModifiers(statement) &&
       ts.getModifiers(statement)?.some((modifier) => modifier.kind === ts.SyntaxKind.ExportKeyword);
     if (!exported || !ts.isVariableStatement(statement)) {
       continue;

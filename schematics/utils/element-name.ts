@@ -19,7 +19,10 @@ export function parseElementName(raw: string | undefined, kind: string): Element
   if (raw === undefined || raw.trim() === '') {
     throw new SchematicsException(`Option (name) is required: the name of the ${kind}.`);
   }
-  const segments = raw.trim().split('/').filter((segment) => segment !== '');
+  const segments = raw
+    .trim()
+    .split('/')
+    .filter((segment) => segment !== '');
   const kebab = segments.map((segment) => strings.dasherize(segment));
   const invalid = kebab.find((segment) => !KEBAB_SEGMENT.test(segment));
   if (invalid !== undefined) {

@@ -5,7 +5,11 @@ import { appendToList, Insertion } from './source-file';
  * Makes `names` importable from `moduleName`: adds the missing ones to an existing
  * `import { … } from 'moduleName'`, or writes a new import after the last one.
  */
-export function importNames(source: ts.SourceFile, names: readonly string[], moduleName: string): Insertion | undefined {
+export function importNames(
+  source: ts.SourceFile,
+  names: readonly string[],
+  moduleName: string,
+): Insertion | undefined {
   const imports = source.statements.filter(ts.isImportDeclaration);
   const existing = imports.find(
     (declaration) =>

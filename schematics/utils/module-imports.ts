@@ -30,12 +30,15 @@ export function addModuleImports(source: ts.SourceFile, modules: readonly Module
     );
   }
   const listed = list.elements.map((element) => element.getText(source));
-  const missing = modules.filter(
-    (module) => !listed.some((text) => new RegExp(`^${module.symbol}\\b`).test(text)),
-  );
+  const missing = modules.filter((module) => !listed.some((text) => new RegExp(`^${module.symbol}\\b`).test(text)));
   return missing.length === 0
     ? undefined
-    : appendToList(source, list, list.elements, missing.map((module) => module.expression));
+    : appendToList(
+        source,
+        list,
+        list.elements,
+        missing.map((module) => module.expression),
+      );
 }
 
 function findModuleMetadata(source: ts.SourceFile): ts.ObjectLiteralExpression {

@@ -30,7 +30,12 @@ export class StatusEntries {
   entryFor(status: number): ErrorCodeEntry {
     let entry = this.byStatus.get(status);
     if (entry === undefined) {
-      entry = Object.freeze({ code: status * 10, reason: `HTTP_${status}`, status, message: STATUS_CODES[status] ?? 'Error' });
+      entry = Object.freeze({
+        code: status * 10,
+        reason: `HTTP_${status}`,
+        status,
+        message: STATUS_CODES[status] ?? 'Error',
+      });
       this.byStatus.set(status, entry);
     }
     return entry;

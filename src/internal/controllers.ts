@@ -14,7 +14,10 @@ export function* controllersOf(modules: ModulesContainer): Generator<ControllerM
     for (const { metatype } of moduleRef.controllers.values()) {
       if (typeof metatype !== 'function') continue;
       const controller = metatype as Type<unknown>;
-      yield { controller, methods: scanner.getAllMethodNames(controller.prototype).map((name) => controller.prototype[name]) };
+      yield {
+        controller,
+        methods: scanner.getAllMethodNames(controller.prototype).map((name) => controller.prototype[name]),
+      };
     }
   }
 }

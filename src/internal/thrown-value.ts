@@ -43,7 +43,8 @@ export function numberProperty(value: unknown, key: string): number | undefined 
 
 /** What `byClass` holds for the nearest class in `value`'s prototype chain. */
 export function nearestClassValue<T>(byClass: ReadonlyMap<Function, T>, value: unknown): T | undefined {
-  if (byClass.size === 0 || value === null || (typeof value !== 'object' && typeof value !== 'function')) return undefined;
+  if (byClass.size === 0 || value === null || (typeof value !== 'object' && typeof value !== 'function'))
+    return undefined;
   for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
     const found = byClass.get(proto.constructor);
     if (found !== undefined) return found;

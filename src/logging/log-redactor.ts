@@ -2,7 +2,15 @@
 export const REDACTED = '[Redacted]';
 
 /** Parts of names whose values never reach a log: headers, body, query and details fields. */
-export const DEFAULT_REDACTED_NAMES: readonly string[] = ['authorization', 'cookie', 'password', 'passwd', 'token', 'secret', 'apikey'];
+export const DEFAULT_REDACTED_NAMES: readonly string[] = [
+  'authorization',
+  'cookie',
+  'password',
+  'passwd',
+  'token',
+  'secret',
+  'apikey',
+];
 
 /** Deep enough for request bodies and details; deeper values are cut rather than walked. */
 const MAX_DEPTH = 8;

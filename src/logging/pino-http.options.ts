@@ -12,7 +12,12 @@ type Serializer = (value: any) => unknown;
 export interface PinoHttpOptionsLike {
   genReqId?: (req: IncomingMessage, res: ServerResponse) => string | number | object;
   customLogLevel?: (req: IncomingMessage, res: ServerResponse, error?: Error) => PinoHttpLevel;
-  customErrorObject?: (req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>) => unknown;
+  customErrorObject?: (
+    req: IncomingMessage,
+    res: ServerResponse,
+    error: Error,
+    value: Record<string, unknown>,
+  ) => unknown;
   customAttributeKeys?: { err?: string };
   serializers?: Record<string, Serializer>;
   [option: string]: unknown;
@@ -60,7 +65,9 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
         if (serialized === null || typeof serialized !== 'object') return serialized;
         // On fastify, middie hands pino-http fastify's own id (`req-1`) before genReqId could run.
         const id = req.raw ? requestIdOf(req.raw, lookupName) : serialized.id;
-        return typeof serialized.url === 'string' ? { ...serialized, id, url: redactor.redactUrl(serialized.url) } : { ...serialized, id };
+        return typeof serialized.url === 'string'
+          ? { ...serialized, id, url: redactor.redactUrl(serialized.url) }
+          : { ...serialized, id };
       },
       res: (res: unknown) => redactor.redact(responseSerializer ? responseSerializer(res) : res),
     },

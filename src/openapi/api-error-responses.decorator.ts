@@ -13,7 +13,8 @@ export const API_ERROR_RESPONSES_METADATA = 'nestjs-error-handling:api-error-res
  */
 export function ApiErrorResponses(...entries: ErrorCodeEntry[]): ClassDecorator & MethodDecorator {
   entries.forEach((entry, index) => {
-    if (!isErrorCodeEntry(entry)) throw new TypeError(`@ApiErrorResponses: argument ${index + 1} is not a catalogue entry`);
+    if (!isErrorCodeEntry(entry))
+      throw new TypeError(`@ApiErrorResponses: argument ${index + 1} is not a catalogue entry`);
   });
   return (holder: object, _key?: string | symbol, descriptor?: PropertyDescriptor) => {
     const carrier = descriptor ? descriptor.value : holder;

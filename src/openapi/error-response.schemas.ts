@@ -5,7 +5,10 @@
 
 const CODE = { type: 'integer', description: 'The stable numeric code of the catalogue entry' };
 const REASON = { type: 'string', description: 'The catalogue key of the entry' };
-const REQUEST_ID = { type: 'string', description: 'Also sent as the request id response header and written to the log' };
+const REQUEST_ID = {
+  type: 'string',
+  description: 'Also sent as the request id response header and written to the log',
+};
 const DETAILS = {
   description:
     'Only when there is something to say. For invalid input, a list of `{ field, messages, constraints }` with dotted field paths; otherwise the details the exception carries.',
@@ -28,7 +31,11 @@ export const PROBLEM_SCHEMA = {
   type: 'object',
   required: ['type', 'title', 'status', 'detail', 'code', 'reason', 'requestId'],
   properties: {
-    type: { type: 'string', format: 'uri-reference', description: 'The problem type: a URI per catalogue entry, or `about:blank`' },
+    type: {
+      type: 'string',
+      format: 'uri-reference',
+      description: 'The problem type: a URI per catalogue entry, or `about:blank`',
+    },
     title: { type: 'string', description: 'The catalogue message, or the HTTP status phrase with `about:blank`' },
     status: { type: 'integer', description: 'The HTTP status' },
     detail: { type: 'string', description: 'This occurrence; for a 5xx in production always the catalogue message' },

@@ -82,7 +82,9 @@ export class ErrorResponsesDocumenter {
   /** What the route can answer with, by declaration or (with `openapi`) by its mappings; plus the 500. */
   private entriesOf(controller: Type<unknown>, method: Function): ErrorCodeEntry[] {
     const carriers = [method, controller];
-    const listed = carriers.flatMap((carrier): ErrorCodeEntry[] => Reflect.getOwnMetadata(API_ERROR_RESPONSES_METADATA, carrier) ?? []);
+    const listed = carriers.flatMap(
+      (carrier): ErrorCodeEntry[] => Reflect.getOwnMetadata(API_ERROR_RESPONSES_METADATA, carrier) ?? [],
+    );
     if (!this.options.openapi && listed.length === 0) return [];
     const mapped: ErrorCodeEntry[] = [];
     if (this.options.openapi) {
@@ -106,11 +108,19 @@ export class ErrorResponsesDocumenter {
       description: entries.map(({ reason, code, message }) => `\`${reason}\` (${code}): ${message}`).join('\n\n'),
       content: {
         [mediaType]: {
-          schema: this.options.format === 'envelope' ? ENVELOPE_SCHEMA : this.options.format === 'problem' ? PROBLEM_SCHEMA : CUSTOM_BODY_SCHEMA,
+          schema:
+            this.options.format === 'envelope'
+              ? ENVELOPE_SCHEMA
+              : this.options.format === 'problem'
+                ? PROBLEM_SCHEMA
+                : CUSTOM_BODY_SCHEMA,
           examples: Object.fromEntries(
             rendered
               .filter(({ example }) => example.value !== undefined)
-              .map(({ entry, example }) => [entry.reason, { summary: `${entry.code} ${entry.reason}`, value: example.value }]),
+              .map(({ entry, example }) => [
+                entry.reason,
+                { summary: `${entry.code} ${entry.reason}`, value: example.value },
+              ]),
           ),
         },
       },
@@ -122,7 +132,12 @@ export class ErrorResponsesDocumenter {
    * format. A custom formatter that cannot render it without a request leaves the entry unexemplified.
    */
   private exampleOf(entry: ErrorCodeEntry): { contentType: string; value?: unknown } {
-    const caught = { exception: undefined, transport: 'http' as const, requestId: EXAMPLE_REQUEST_ID, request: undefined };
+    const caught = {
+      exception: undefined,
+      transport: 'http' as const,
+      requestId: EXAMPLE_REQUEST_ID,
+      request: undefined,
+    };
     try {
       const { contentType, body } = this.renderer.render(new Failure(caught, { entry, message: entry.message }, false));
       return { contentType, value: JSON.parse(body) };
@@ -145,5 +160,8 @@ function groupByStatus(entries: readonly ErrorCodeEntry[]): Map<number, ErrorCod
 
 /** The status swagger documents a route's success with when nothing else says: `@HttpCode`, 201 for POST, else 200. */
 function successStatusOf(method: Function): number {
-  return Reflect.getMetadata(HTTP_CODE_METADATA, method) ?? (Reflect.getMetadata(METHOD_METADATA, method) === RequestMethod.POST ? 201 : 200);
+  return (
+    Reflect.getMetadata(HTTP_CODE_METADATA, method) ??
+    (Reflect.getMetadata(METHOD_METADATA, method) === RequestMethod.POST ? 201 : 200)
+  );
 }

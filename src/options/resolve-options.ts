@@ -81,7 +81,12 @@ function resolveStatusCodes(statusCodes: unknown): Readonly<Record<number, Error
 
 function resolveLogging(logging: unknown): LoggingPolicy {
   if (!isObject(logging)) fail('`logging` must be an object');
-  const { levels = {}, classLevels = [], exclude = [], redact = DEFAULTS.logging.redact } = logging as Record<string, unknown>;
+  const {
+    levels = {},
+    classLevels = [],
+    exclude = [],
+    redact = DEFAULTS.logging.redact,
+  } = logging as Record<string, unknown>;
   if (!isObject(levels)) fail('`logging.levels` must be an object');
   const { '4xx': levelOf4xx = DEFAULTS.logging.levels['4xx'], '5xx': levelOf5xx = DEFAULTS.logging.levels['5xx'] } =
     levels as Record<string, unknown>;

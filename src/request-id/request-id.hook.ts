@@ -3,7 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './request-id.js';
 
 interface FastifyLike {
-  addHook(name: 'onRequest', hook: (request: { raw: IncomingMessage }, reply: { header(name: string, value: string): unknown }, done: () => void) => void): void;
+  addHook(
+    name: 'onRequest',
+    hook: (
+      request: { raw: IncomingMessage },
+      reply: { header(name: string, value: string): unknown },
+      done: () => void,
+    ) => void,
+  ): void;
 }
 
 /**

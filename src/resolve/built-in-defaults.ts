@@ -9,7 +9,14 @@ import { ValidationFailedException } from '../validation/validation-failed.excep
 import type { Resolution } from './resolve.interfaces.js';
 
 /** System error codes that mean a downstream service could not be reached. */
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERROR_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /** body-parser (express) failures by their `type`, and the status each answers with. */
 const BODY_PARSER_STATUS: Readonly<Record<string, number>> = {

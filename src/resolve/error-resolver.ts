@@ -54,7 +54,12 @@ export class ErrorResolver {
       const target = table.find(exception, status);
       if (target === undefined) continue;
       if (typeof target !== 'function') return this.mapToEntry(target, exception, fallback);
-      const context: ErrorHandlerContext = { request, controller: route?.controller, handler: route?.handler.name, host };
+      const context: ErrorHandlerContext = {
+        request,
+        controller: route?.controller,
+        handler: route?.handler.name,
+        host,
+      };
       return this.runHandler(target, exception, context);
     }
     return fallback;

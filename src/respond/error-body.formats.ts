@@ -71,7 +71,10 @@ export class ErrorBodyRenderer {
   constructor(format: ErrorFormat, problemTypeBaseUrl: string | undefined) {
     this.renderBody =
       format === 'envelope'
-        ? (failure, details) => ({ contentType: JSON_CONTENT_TYPE, body: stringifySafely(envelopeBody(failure, details)) })
+        ? (failure, details) => ({
+            contentType: JSON_CONTENT_TYPE,
+            body: stringifySafely(envelopeBody(failure, details)),
+          })
         : format === 'problem'
           ? (failure, details) => ({
               contentType: PROBLEM_CONTENT_TYPE,

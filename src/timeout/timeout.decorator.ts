@@ -9,7 +9,8 @@ import { TIMEOUT_METADATA, TimeoutInterceptor, type TimeoutSetting } from './tim
  * `code` (504 MODEL_TIMEOUT by default). The method's setting beats the controller's.
  */
 export function Timeout(ms: number, code: ErrorCodeEntry = ErrorCode.MODEL_TIMEOUT): ClassDecorator & MethodDecorator {
-  if (!Number.isFinite(ms) || ms <= 0) throw new TypeError(`@Timeout: ${String(ms)} is not a positive number of milliseconds`);
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new TypeError(`@Timeout: ${String(ms)} is not a positive number of milliseconds`);
   if (!isErrorCodeEntry(code)) throw new TypeError('@Timeout: the code must be a catalogue entry');
   const setting: TimeoutSetting = { ms, entry: code };
   return (target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {

@@ -36,7 +36,11 @@ function forEachFailedProperty(
       visit(parentPath, error as ValidationError & { constraints: Record<string, string> });
     }
     if (error.children !== undefined && error.children.length > 0) {
-      forEachFailedProperty(error.children, visit, parentPath === '' ? error.property : `${parentPath}.${error.property}`);
+      forEachFailedProperty(
+        error.children,
+        visit,
+        parentPath === '' ? error.property : `${parentPath}.${error.property}`,
+      );
     }
   }
 }
@@ -106,6 +110,9 @@ export function inputErrorContent(
     );
   }
   const omitted = total - details.length;
-  const message = omitted > 0 ? `${entry.message}: ${total} errors, only the first ${details.length} are listed (${omitted} omitted)` : '';
+  const message =
+    omitted > 0
+      ? `${entry.message}: ${total} errors, only the first ${details.length} are listed (${omitted} omitted)`
+      : '';
   return { message, details };
 }

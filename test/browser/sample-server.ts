@@ -34,7 +34,10 @@ export async function startSample(readyPath: string): Promise<SampleServer> {
   };
   for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(250)) {
     if (child.exitCode !== null) throw new Error(`the sample exited with code ${child.exitCode}`);
-    const ready = await fetch(`${baseUrl}${readyPath}`).then((response) => response.ok, () => false);
+    const ready = await fetch(`${baseUrl}${readyPath}`).then(
+      (response) => response.ok,
+      () => false,
+    );
     if (ready) return { baseUrl, stop };
   }
   await stop();

@@ -12,7 +12,14 @@ describe("the sample's Swagger UI at /docs, in headless Chromium", () => {
     browser = await chromium.launch({
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       // Playwright passes --headless itself; the rest keeps Chromium off the (closed) network.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
   });
   afterAll(async () => {
@@ -32,7 +39,9 @@ describe("the sample's Swagger UI at /docs, in headless Chromium", () => {
     expect(row).toContain('RESOURCE_NOT_FOUND (4001): Resource not found');
     expect(row).toContain('"code": 4001');
     expect(row).toContain('"message": "Resource not found"');
-    expect(await operation.locator('tr.response[data-code="500"]').textContent()).toContain('"reason": "UNEXPECTED_ERROR"');
+    expect(await operation.locator('tr.response[data-code="500"]').textContent()).toContain(
+      '"reason": "UNEXPECTED_ERROR"',
+    );
     mkdirSync('docs', { recursive: true });
     await notFound.scrollIntoViewIfNeeded();
     await operation.screenshot({ path: SCREENSHOT });

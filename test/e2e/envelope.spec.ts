@@ -92,13 +92,38 @@ const THROWABLES: Record<string, () => unknown> = {
     Object.defineProperties(
       {},
       {
-        message: { get: () => { throw new Error('getter'); } },
-        toString: { value: () => { throw new Error('toString'); } },
-        stack: { get: () => { throw new Error('stack'); } },
+        message: {
+          get: () => {
+            throw new Error('getter');
+          },
+        },
+        toString: {
+          value: () => {
+            throw new Error('toString');
+          },
+        },
+        stack: {
+          get: () => {
+            throw new Error('stack');
+          },
+        },
       },
     ),
   hostileProxy: () =>
-    new Proxy({}, { get: () => { throw new Error('trap'); }, getPrototypeOf: () => { throw new Error('trap'); }, has: () => { throw new Error('trap'); } }),
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('trap');
+        },
+        getPrototypeOf: () => {
+          throw new Error('trap');
+        },
+        has: () => {
+          throw new Error('trap');
+        },
+      },
+    ),
   errorWithStatus: () => Object.assign(new Error('has a status'), { status: 404, statusCode: 404 }),
   frozenError: () => Object.freeze(new TypeError('frozen')),
 };
@@ -277,21 +302,25 @@ describe.each(PLATFORMS)('the envelope on %s', (platform) => {
       const response = await request(server).get(`/codes/${reason}`);
       expect(response.status).toBe(entry.status);
       expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-      expect(response.body).toEqual({ code: entry.code, reason, message: entry.message, requestId: expect.stringMatching(REQUEST_ID) });
+      expect(response.body).toEqual({
+        code: entry.code,
+        reason,
+        message: entry.message,
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
     },
   );
 
-  it.each(BUILT_IN_EXCEPTIONS.map(([Exception, status, reason], index) => [Exception.name, status, reason, index] as const))(
-    'answers %s with %i %s, keeping a 4xx message',
-    async (name, status, reason, index) => {
-      const response = await request(server).get(`/built-in/${index}`);
-      expect(response.status).toBe(status);
-      expect(response.body.reason).toBe(reason);
-      expect(response.body.code).toBe(ErrorCode[reason as keyof typeof ErrorCode].code);
-      const expected = status >= 500 ? ErrorCode[reason as keyof typeof ErrorCode].message : `custom ${name} message`;
-      expect(response.body.message).toBe(expected);
-    },
-  );
+  it.each(
+    BUILT_IN_EXCEPTIONS.map(([Exception, status, reason], index) => [Exception.name, status, reason, index] as const),
+  )('answers %s with %i %s, keeping a 4xx message', async (name, status, reason, index) => {
+    const response = await request(server).get(`/built-in/${index}`);
+    expect(response.status).toBe(status);
+    expect(response.body.reason).toBe(reason);
+    expect(response.body.code).toBe(ErrorCode[reason as keyof typeof ErrorCode].code);
+    const expected = status >= 500 ? ErrorCode[reason as keyof typeof ErrorCode].message : `custom ${name} message`;
+    expect(response.body.message).toBe(expected);
+  });
 
   it("keeps Nest's own message of a bare built-in exception", async () => {
     const response = await request(server).get('/forbidden');
@@ -302,7 +331,12 @@ describe.each(PLATFORMS)('the envelope on %s', (platform) => {
   it.each(Object.keys(THROWABLES))('answers a thrown %s with a 500 envelope that leaks nothing', async (kind) => {
     const response = await request(server).get(`/throwables/${kind}`);
     expect(response.status).toBe(500);
-    expect(response.body).toEqual({ code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId: expect.stringMatching(REQUEST_ID) });
+    expect(response.body).toEqual({
+      code: 9000,
+      reason: 'UNEXPECTED_ERROR',
+      message: 'Unexpected error',
+      requestId: expect.stringMatching(REQUEST_ID),
+    });
     expect(response.text).not.toContain('hunter2');
     const next = await request(server).get('/ok');
     expect(next.status).toBe(200);
@@ -313,7 +347,12 @@ describe.each(PLATFORMS)('the envelope on %s', (platform) => {
     async (site) => {
       const response = await request(server).get(`/site/${site}`);
       expect(response.status).toBe(403);
-      expect(response.body).toEqual({ code: 2004, reason: 'DENIED_PERMISSION', message: 'Stage says no', requestId: expect.stringMatching(REQUEST_ID) });
+      expect(response.body).toEqual({
+        code: 2004,
+        reason: 'DENIED_PERMISSION',
+        message: 'Stage says no',
+        requestId: expect.stringMatching(REQUEST_ID),
+      });
     },
   );
 
@@ -376,14 +415,23 @@ describe.each(PLATFORMS)('the envelope on %s', (platform) => {
     it('hides the message, stack, paths and cause of an unexpected error', async () => {
       const response = await request(server).get('/secret');
       expect(response.status).toBe(500);
-      expect(response.body).toEqual({ code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId: expect.any(String) });
+      expect(response.body).toEqual({
+        code: 9000,
+        reason: 'UNEXPECTED_ERROR',
+        message: 'Unexpected error',
+        requestId: expect.any(String),
+      });
       for (const leak of ['hunter2', '/srv/app', 'pool exhausted', 'at ']) expect(response.text).not.toContain(leak);
     });
 
     it('answers a 5xx OperatedException with the catalogue message', async () => {
       const response = await request(server).get('/operated-5xx');
       expect(response.status).toBe(503);
-      expect(response.body).toMatchObject({ code: 9001, reason: 'CONNECTION_ERROR', message: ErrorCode.CONNECTION_ERROR.message });
+      expect(response.body).toMatchObject({
+        code: 9001,
+        reason: 'CONNECTION_ERROR',
+        message: ErrorCode.CONNECTION_ERROR.message,
+      });
       expect(response.text).not.toContain('hunter2');
     });
   });
@@ -398,12 +446,16 @@ describe.each(PLATFORMS)('the envelope on %s', (platform) => {
   });
 
   it('ends a response whose headers were already sent, and keeps serving', async () => {
-    const response = await request(server).get('/headers-sent').buffer(true).parse((res, done) => {
-      let text = '';
-      res.on('data', (chunk: Buffer) => (text += chunk.toString()));
-      res.on('end', () => done(null, text));
-      res.on('error', () => done(null, text));
-    }).catch((error: unknown) => ({ status: 0, body: String(error) }));
+    const response = await request(server)
+      .get('/headers-sent')
+      .buffer(true)
+      .parse((res, done) => {
+        let text = '';
+        res.on('data', (chunk: Buffer) => (text += chunk.toString()));
+        res.on('end', () => done(null, text));
+        res.on('error', () => done(null, text));
+      })
+      .catch((error: unknown) => ({ status: 0, body: String(error) }));
     expect([0, 200]).toContain(response.status);
     const next = await request(server).get('/ok');
     expect(next.status).toBe(200);
@@ -413,7 +465,9 @@ describe.each(PLATFORMS)('the envelope on %s', (platform) => {
 describe.each(PLATFORMS)('development mode on %s', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot({ mode: 'development' }), EnvelopeFeatureModule] });
+    app = await createApp(platform, {
+      imports: [ErrorHandlingModule.forRoot({ mode: 'development' }), EnvelopeFeatureModule],
+    });
   });
   afterAll(() => app.close());
 

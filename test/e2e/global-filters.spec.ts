@@ -56,8 +56,11 @@ describe.each(PLATFORMS)('user global filters beside the catch-all on %s', (plat
   });
 
   it('app.useGlobalFilters() answers its own errors; the catch-all answers the rest', async () => {
-    const app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot()], controllers: [PaymentController] }, {}, (created) =>
-      created.useGlobalFilters(new PaymentFilter(created.get(HttpAdapterHost))),
+    const app = await createApp(
+      platform,
+      { imports: [ErrorHandlingModule.forRoot()], controllers: [PaymentController] },
+      {},
+      (created) => created.useGlobalFilters(new PaymentFilter(created.get(HttpAdapterHost))),
     );
     expect((await request(app.getHttpServer()).get('/pay')).status).toBe(402);
     expect((await request(app.getHttpServer()).get('/other')).body).toMatchObject({ code: 9000 });
@@ -68,7 +71,9 @@ describe.each(PLATFORMS)('user global filters beside the catch-all on %s', (plat
     const warnings: string[] = [];
     const logger = { log() {}, error() {}, warn: (message: string) => warnings.push(message) };
     const app = await createApp(platform, { imports: [RootFilterApp] }, { logger });
-    expect(warnings).toContainEqual(expect.stringContaining('PaymentFilter (APP_FILTER in RootFilterApp) is scanned before ErrorHandlingModule'));
+    expect(warnings).toContainEqual(
+      expect.stringContaining('PaymentFilter (APP_FILTER in RootFilterApp) is scanned before ErrorHandlingModule'),
+    );
     expect((await request(app.getHttpServer()).get('/pay')).body).toMatchObject({ code: 9000 });
     await app.close();
   });

@@ -50,7 +50,11 @@ describe.each(PLATFORMS)('errors from global guards on %s', (platform) => {
     const warnings: string[] = [];
     const logger = { log() {}, error() {}, warn: (message: string) => warnings.push(message) };
     const app = await createApp(platform, { imports: [RootGuardAppModule] }, { logger });
-    expect(warnings).toContainEqual(expect.stringContaining('ExpiringAuthGuard (APP_GUARD in RootGuardAppModule) runs before ErrorHandlingModule records the route'));
+    expect(warnings).toContainEqual(
+      expect.stringContaining(
+        'ExpiringAuthGuard (APP_GUARD in RootGuardAppModule) runs before ErrorHandlingModule records the route',
+      ),
+    );
     const response = await request(app.getHttpServer()).get('/account');
     expect(response.status).toBe(401);
     expect(response.body).toMatchObject({ code: 2002, reason: 'TOKEN_EXPIRED', message: 'jwt expired' });

@@ -21,7 +21,13 @@ import {
 } from '@nestjs/common';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
-import { createPinoHttpOptions, ErrorCode, ErrorHandlingModule, type ErrorHandlingModuleOptions, OperatedException } from '../../src/index.js';
+import {
+  createPinoHttpOptions,
+  ErrorCode,
+  ErrorHandlingModule,
+  type ErrorHandlingModuleOptions,
+  OperatedException,
+} from '../../src/index.js';
 import { LogCapture, type LogLine, WARN } from '../support/log-capture.js';
 import { createApp, type Platform, PLATFORMS } from '../support/platforms.js';
 
@@ -73,7 +79,9 @@ class ShopController {
 
   @Post('login')
   login(@Body() body: { user: string; password: string }): never {
-    throw new OperatedException(ErrorCode.INVALID_INPUT, 'Bad credentials', { details: { user: body.user, password: body.password } });
+    throw new OperatedException(ErrorCode.INVALID_INPUT, 'Bad credentials', {
+      details: { user: body.user, password: body.password },
+    });
   }
 
   @Get('cookie')
@@ -87,7 +95,9 @@ class ShopController {
 class ShopModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
-      .apply((_req: unknown, _res: unknown, next: (error?: unknown) => void) => next(new ForbiddenException('Blocked by middleware')))
+      .apply((_req: unknown, _res: unknown, next: (error?: unknown) => void) =>
+        next(new ForbiddenException('Blocked by middleware')),
+      )
       .forRoutes('shop/gated');
   }
 }
@@ -100,14 +110,21 @@ const capture = new LogCapture();
 const pinoHttp = createPinoHttpOptions({
   level: 'trace',
   // The level mapping most apps write: without the helper's cap it would log each failure twice.
-  customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  customLogLevel: (_req, res, error) =>
+    error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
 });
 
 async function createLoggedApp(platform: Platform, options?: ErrorHandlingModuleOptions): Promise<INestApplication> {
   // LoggerModule first: pino-http runs before the module's middleware, the harder order for ids.
   const app = await createApp(
     platform,
-    { imports: [LoggerModule.forRoot({ forRoutes: ALL_ROUTES, pinoHttp: [pinoHttp, capture] }), ErrorHandlingModule.forRoot(options), ShopModule] },
+    {
+      imports: [
+        LoggerModule.forRoot({ forRoutes: ALL_ROUTES, pinoHttp: [pinoHttp, capture] }),
+        ErrorHandlingModule.forRoot(options),
+        ShopModule,
+      ],
+    },
     { bufferLogs: true },
   );
   // Nest's own logs go to pino too, so a second error line from Nest would be caught here.
@@ -145,14 +162,24 @@ describe.each(PLATFORMS)('logging through nestjs-pino on %s', (platform) => {
     const lines = await linesOfRequest(requestId);
     const [record, ...others] = atLeastWarn(lines);
     expect(others).toEqual([]);
-    expect(record).toMatchObject({ level: level === 'warn' ? 40 : 50, status, reason, code: response.body.code, requestId, context: 'ErrorHandling' });
+    expect(record).toMatchObject({
+      level: level === 'warn' ? 40 : 50,
+      status,
+      reason,
+      code: response.body.code,
+      requestId,
+      context: 'ErrorHandling',
+    });
     // pino-http's own line of the request stays at info, with the same id and without a second err.
     expect(pinoHttpLineOf(lines)).toMatchObject({ level: 30, req: { id: requestId } });
     expect(pinoHttpLineOf(lines)).not.toHaveProperty('err');
   });
 
   it('carries the request: method, url, route pattern, params, query, client ip and user agent', async () => {
-    const response = await request(app.getHttpServer()).get('/shop/items/7?page=2').set('User-Agent', 'logging-spec/1.0').expect(500);
+    const response = await request(app.getHttpServer())
+      .get('/shop/items/7?page=2')
+      .set('User-Agent', 'logging-spec/1.0')
+      .expect(500);
     const [record] = atLeastWarn(await linesOfRequest(response.body.requestId));
     expect(record.req).toEqual({
       id: response.body.requestId,
@@ -170,8 +197,14 @@ describe.each(PLATFORMS)('logging through nestjs-pino on %s', (platform) => {
   it('gives 5xx records the stack and the cause chain, and 4xx records neither', async () => {
     const server = await request(app.getHttpServer()).get('/shop/items/7').expect(500);
     const [serverRecord] = atLeastWarn(await linesOfRequest(server.body.requestId));
-    expect(serverRecord.err).toMatchObject({ type: 'Error', message: 'Database down while reading 7', stack: expect.stringContaining('ShopController.item') });
-    expect(serverRecord.err.cause).toEqual([{ type: 'Error', message: 'socket closed', stack: expect.stringContaining('socket closed') }]);
+    expect(serverRecord.err).toMatchObject({
+      type: 'Error',
+      message: 'Database down while reading 7',
+      stack: expect.stringContaining('ShopController.item'),
+    });
+    expect(serverRecord.err.cause).toEqual([
+      { type: 'Error', message: 'socket closed', stack: expect.stringContaining('socket closed') },
+    ]);
 
     const client = await request(app.getHttpServer()).get('/shop/bad').expect(400);
     const [clientRecord] = atLeastWarn(await linesOfRequest(client.body.requestId));
@@ -192,7 +225,14 @@ describe.each(PLATFORMS)('logging through nestjs-pino on %s', (platform) => {
   });
 
   it('keeps secret headers, body fields, query values and cookies out of every line', async () => {
-    const secrets = ['SECRET-AUTH', 'SECRET-COOKIE', 'SECRET-KEY', 'SECRET-PASSWORD', 'SECRET-QUERY', 'SECRET-SET-COOKIE'];
+    const secrets = [
+      'SECRET-AUTH',
+      'SECRET-COOKIE',
+      'SECRET-KEY',
+      'SECRET-PASSWORD',
+      'SECRET-QUERY',
+      'SECRET-SET-COOKIE',
+    ];
     const login = await request(app.getHttpServer())
       .post('/shop/login?access_token=SECRET-QUERY&page=1')
       .set('Authorization', 'Bearer SECRET-AUTH')
@@ -210,7 +250,11 @@ describe.each(PLATFORMS)('logging through nestjs-pino on %s', (platform) => {
     const [record] = atLeastWarn(loginLines);
     expect(record.req.url).toBe('/shop/login?access_token=[Redacted]&page=1');
     expect(record.details).toEqual({ user: 'ada', password: '[Redacted]' });
-    expect(pinoHttpLineOf(loginLines)?.req.headers).toMatchObject({ authorization: '[Redacted]', cookie: '[Redacted]', 'x-api-key': '[Redacted]' });
+    expect(pinoHttpLineOf(loginLines)?.req.headers).toMatchObject({
+      authorization: '[Redacted]',
+      cookie: '[Redacted]',
+      'x-api-key': '[Redacted]',
+    });
   });
 });
 
@@ -278,9 +322,18 @@ describe.each(PLATFORMS)('logging without nestjs-pino on %s', (platform) => {
     const records = logger.calls.filter((call) => call.level !== 'log');
     expect(records.map((call) => call.level)).toEqual(['warn', 'error']);
     const [warnArgs, errorArgs] = records.map((call) => call.args);
-    expect(warnArgs[1]).toMatchObject({ status: 404, reason: 'RESOURCE_NOT_FOUND', requestId: notFound.body.requestId, req: { method: 'GET', url: '/nowhere' } });
+    expect(warnArgs[1]).toMatchObject({
+      status: 404,
+      reason: 'RESOURCE_NOT_FOUND',
+      requestId: notFound.body.requestId,
+      req: { method: 'GET', url: '/nowhere' },
+    });
     expect(warnArgs[2]).toBe('ErrorHandling');
-    expect(errorArgs[1]).toMatchObject({ status: 500, requestId: failed.body.requestId, err: { stack: expect.stringContaining('Database down') } });
+    expect(errorArgs[1]).toMatchObject({
+      status: 500,
+      requestId: failed.body.requestId,
+      err: { stack: expect.stringContaining('Database down') },
+    });
   });
 });
 
@@ -313,8 +366,16 @@ describe.each(PLATFORMS)("logging through Nest's ConsoleLogger on %s", (platform
 describe('logging, reporting and processErrors options', () => {
   it.each<[string, ErrorHandlingModuleOptions, RegExp]>([
     ['an unknown level', { logging: { levels: { '4xx': 'loud' as never } } }, /logging\.levels\.4xx "loud"/],
-    ['a classLevels entry that is not a pair', { logging: { classLevels: [NotFoundException as never] } }, /classLevels\[0\]/],
-    ['an exclude entry that is not a class', { logging: { exclude: ['NotFoundException' as never] } }, /logging\.exclude/],
+    [
+      'a classLevels entry that is not a pair',
+      { logging: { classLevels: [NotFoundException as never] } },
+      /classLevels\[0\]/,
+    ],
+    [
+      'an exclude entry that is not a class',
+      { logging: { exclude: ['NotFoundException' as never] } },
+      /logging\.exclude/,
+    ],
     ['an empty redacted name', { logging: { redact: [''] } }, /logging\.redact/],
     ['a reporter without report()', { reporters: [{} as never] }, /reporters/],
     ['a reporterTimeout of 0', { reporterTimeout: 0 }, /reporterTimeout 0/],

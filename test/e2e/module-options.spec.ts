@@ -48,11 +48,16 @@ class OptionsFactory {
 }
 
 describe.each(PLATFORMS)('module options on %s', (platform) => {
-  const boot = (imports: unknown[]) => createApp(platform, { imports: imports as never[], controllers: [OptionsController] });
+  const boot = (imports: unknown[]) =>
+    createApp(platform, { imports: imports as never[], controllers: [OptionsController] });
 
   it('forRootAsync takes a factory with injected dependencies', async () => {
     const app = await boot([
-      ErrorHandlingModule.forRootAsync({ imports: [ConfigModule], inject: [ConfigService], useFactory: (config: ConfigService) => ({ mode: config.mode }) }),
+      ErrorHandlingModule.forRootAsync({
+        imports: [ConfigModule],
+        inject: [ConfigService],
+        useFactory: (config: ConfigService) => ({ mode: config.mode }),
+      }),
     ]);
     const response = await request(app.getHttpServer()).get('/boom');
     expect(response.status).toBe(500);
@@ -70,18 +75,35 @@ describe.each(PLATFORMS)('module options on %s', (platform) => {
   });
 
   it('maps a status to the entry named in statusCodes, and answers app catalogue entries', async () => {
-    const app = await boot([ErrorHandlingModule.forRoot({ codes: AppError, statusCodes: { 401: AppError.EMPTY_TOKEN } })]);
+    const app = await boot([
+      ErrorHandlingModule.forRoot({ codes: AppError, statusCodes: { 401: AppError.EMPTY_TOKEN } }),
+    ]);
     const server = app.getHttpServer();
-    expect((await request(server).get('/unauthorized')).body).toMatchObject({ code: 2001, reason: 'EMPTY_TOKEN', message: 'Unauthorized' });
+    expect((await request(server).get('/unauthorized')).body).toMatchObject({
+      code: 2001,
+      reason: 'EMPTY_TOKEN',
+      message: 'Unauthorized',
+    });
     const soldOut = await request(server).get('/sold-out');
     expect(soldOut.status).toBe(409);
-    expect(soldOut.body).toEqual({ code: 4101, reason: 'PRODUCT_SOLD_OUT', message: 'Product is sold out', details: { productId: 7 }, requestId: expect.any(String) });
+    expect(soldOut.body).toEqual({
+      code: 4101,
+      reason: 'PRODUCT_SOLD_OUT',
+      message: 'Product is sold out',
+      details: { productId: 7 },
+      requestId: expect.any(String),
+    });
     await app.close();
   });
 
   it('passes the description to a custom formatter and masks 5xx before it', async () => {
     const app = await boot([
-      ErrorHandlingModule.forRoot({ mode: 'production', format: (info) => ({ error: { id: info.code, text: info.message, status: info.status, trace: info.requestId } }) }),
+      ErrorHandlingModule.forRoot({
+        mode: 'production',
+        format: (info) => ({
+          error: { id: info.code, text: info.message, status: info.status, trace: info.requestId },
+        }),
+      }),
     ]);
     const response = await request(app.getHttpServer()).get('/boom').set('X-Request-Id', 'trace-1');
     expect(response.status).toBe(500);
@@ -103,13 +125,23 @@ describe('bad configuration stops the app at startup with a clear message', () =
     ['an unknown mode', { mode: 'prod' as never }, /mode "prod" is neither/],
     ['an unknown format', { format: 'xml' as never }, /format "xml" is neither/],
     ['a status key outside 400–599', { statusCodes: { 200: ErrorCode.INVALID_INPUT } }, /statusCodes key 200/],
-    ['a status mapped to a non-entry', { statusCodes: { 401: { code: 1 } as never } }, /statusCodes\[401\] is not a catalogue entry/],
+    [
+      'a status mapped to a non-entry',
+      { statusCodes: { 401: { code: 1 } as never } },
+      /statusCodes\[401\] is not a catalogue entry/,
+    ],
     ['a malformed handler pair', { handlers: [[Error] as never] }, /handlers\[0\]: expected a pair/],
     ['a handler with a bad target', { handlers: [[Error, 'nope' as never]] }, /handlers\[0\]: the target must be/],
-    ['a handler keyed by a bad status', { handlers: [[302, ErrorCode.INVALID_INPUT]] }, /handlers\[0\]: 302 is neither/],
+    [
+      'a handler keyed by a bad status',
+      { handlers: [[302, ErrorCode.INVALID_INPUT]] },
+      /handlers\[0\]: 302 is neither/,
+    ],
     ['an invalid request id header', { requestIdHeader: 'bad header' }, /requestIdHeader "bad header"/],
     ['a catalogue that is not one', { codes: { X: 1 } as never }, /`codes` must be a catalogue/],
   ])('rejects %s', async (_case, options, message) => {
-    await expect(createApp('express', { imports: [ErrorHandlingModule.forRoot(options)], controllers: [OptionsController] })).rejects.toThrow(message);
+    await expect(
+      createApp('express', { imports: [ErrorHandlingModule.forRoot(options)], controllers: [OptionsController] }),
+    ).rejects.toThrow(message);
   });
 });

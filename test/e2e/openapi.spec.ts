@@ -1,6 +1,13 @@
 import { Controller, Delete, Get, HttpCode, type INestApplication, Post } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ApiNotFoundResponse, DECORATORS, DocumentBuilder, SwaggerModule, type OpenAPIObject, type SchemaObject } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  DECORATORS,
+  DocumentBuilder,
+  SwaggerModule,
+  type OpenAPIObject,
+  type SchemaObject,
+} from '@nestjs/swagger';
 import {
   ApiErrorResponses,
   defineErrorCodes,
@@ -61,7 +68,13 @@ async function documentOf(platform: Platform, options: ErrorHandlingModuleOption
   return document;
 }
 
-type Responses = Record<string, { description: string; content?: Record<string, { schema: SchemaObject; examples: Record<string, { summary: string; value: unknown }> }> }>;
+type Responses = Record<
+  string,
+  {
+    description: string;
+    content?: Record<string, { schema: SchemaObject; examples: Record<string, { summary: string; value: unknown }> }>;
+  }
+>;
 
 const responsesOf = (document: OpenAPIObject, path: string, method: 'get' | 'post' | 'delete'): Responses =>
   document.paths[path][method]!.responses as Responses;
@@ -86,26 +99,41 @@ describe.each(PLATFORMS)('OpenAPI error responses with openapi: true on %s', (pl
     expect(media.schema).toMatchObject({
       type: 'object',
       required: ['code', 'reason', 'message', 'requestId'],
-      properties: { code: { type: 'integer' }, reason: { type: 'string' }, message: { type: 'string' }, requestId: { type: 'string' } },
+      properties: {
+        code: { type: 'integer' },
+        reason: { type: 'string' },
+        message: { type: 'string' },
+        requestId: { type: 'string' },
+      },
     });
-    expect(responses['400'].content!['application/json'].examples).toEqual({ INVALID_INPUT: envelopeExample(ErrorCode.INVALID_INPUT) });
-    expect(responses['500'].content!['application/json'].examples).toEqual({ UNEXPECTED_ERROR: envelopeExample(ErrorCode.UNEXPECTED_ERROR) });
+    expect(responses['400'].content!['application/json'].examples).toEqual({
+      INVALID_INPUT: envelopeExample(ErrorCode.INVALID_INPUT),
+    });
+    expect(responses['500'].content!['application/json'].examples).toEqual({
+      UNEXPECTED_ERROR: envelopeExample(ErrorCode.UNEXPECTED_ERROR),
+    });
   });
 
   it('groups the entries of one status in one response, one example each, and skips function targets', () => {
     const responses = responsesOf(document, '/products/{id}/buy', 'post');
     expect(Object.keys(responses)).toEqual(['201', '400', '404', '409', '500']);
-    expect(responses['404'].description).toBe('`PRODUCT_WITHDRAWN` (4102): Product was withdrawn\n\n`RESOURCE_NOT_FOUND` (4001): Resource not found');
+    expect(responses['404'].description).toBe(
+      '`PRODUCT_WITHDRAWN` (4102): Product was withdrawn\n\n`RESOURCE_NOT_FOUND` (4001): Resource not found',
+    );
     expect(responses['404'].content!['application/json'].examples).toEqual({
       PRODUCT_WITHDRAWN: envelopeExample(AppError.PRODUCT_WITHDRAWN),
       RESOURCE_NOT_FOUND: envelopeExample(ErrorCode.RESOURCE_NOT_FOUND),
     });
-    expect(responses['409'].content!['application/json'].examples).toEqual({ PRODUCT_SOLD_OUT: envelopeExample(AppError.PRODUCT_SOLD_OUT) });
+    expect(responses['409'].content!['application/json'].examples).toEqual({
+      PRODUCT_SOLD_OUT: envelopeExample(AppError.PRODUCT_SOLD_OUT),
+    });
   });
 
   it('documents the @Timeout entry', () => {
     const responses = responsesOf(document, '/products/{id}/recommendations', 'get');
-    expect(responses['504'].content!['application/json'].examples).toEqual({ MODEL_TIMEOUT: envelopeExample(ErrorCode.MODEL_TIMEOUT) });
+    expect(responses['504'].content!['application/json'].examples).toEqual({
+      MODEL_TIMEOUT: envelopeExample(ErrorCode.MODEL_TIMEOUT),
+    });
   });
 
   it('keeps a status the route documents itself with @ApiResponse', () => {
@@ -128,16 +156,34 @@ describe('OpenAPI error responses per module options', () => {
     expect(Object.keys(responsesOf(document, '/products/{id}', 'get'))).toEqual(['200', '400', '500']);
     expect(Object.keys(responsesOf(document, '/products/{id}/recommendations', 'get'))).toEqual(['200', '400', '500']);
     expect(responsesOf(document, '/health', 'get')).toEqual({ '203': { description: '' } });
-    expect(responsesOf(document, '/products/{id}', 'delete')).toEqual({ '404': { description: 'No such product' }, '400': expect.any(Object), '500': expect.any(Object) });
+    expect(responsesOf(document, '/products/{id}', 'delete')).toEqual({
+      '404': { description: 'No such product' },
+      '400': expect.any(Object),
+      '500': expect.any(Object),
+    });
   });
 
   it('documents problem+json bodies with the problem schema when the format is problem', async () => {
-    const document = await documentOf('express', { openapi: true, format: 'problem', problemTypeBaseUrl: 'https://errors.example.com/' });
+    const document = await documentOf('express', {
+      openapi: true,
+      format: 'problem',
+      problemTypeBaseUrl: 'https://errors.example.com/',
+    });
     const responses = responsesOf(document, '/products/{id}', 'get');
     expect(Object.keys(responses['404'].content!)).toEqual(['application/problem+json']);
     const media = responses['404'].content!['application/problem+json'];
     expect(media.schema.required).toEqual(['type', 'title', 'status', 'detail', 'code', 'reason', 'requestId']);
-    expect(Object.keys(media.schema.properties!)).toEqual(['type', 'title', 'status', 'detail', 'instance', 'code', 'reason', 'requestId', 'errors']);
+    expect(Object.keys(media.schema.properties!)).toEqual([
+      'type',
+      'title',
+      'status',
+      'detail',
+      'instance',
+      'code',
+      'reason',
+      'requestId',
+      'errors',
+    ]);
     expect(media.examples.RESOURCE_NOT_FOUND.value).toEqual({
       type: 'https://errors.example.com/resource-not-found',
       title: 'Resource not found',
@@ -150,7 +196,10 @@ describe('OpenAPI error responses per module options', () => {
   });
 
   it("shows a custom formatter's own body as the example", async () => {
-    const document = await documentOf('express', { openapi: true, format: (info) => ({ error: { id: info.code, text: info.message } }) });
+    const document = await documentOf('express', {
+      openapi: true,
+      format: (info) => ({ error: { id: info.code, text: info.message } }),
+    });
     const media = responsesOf(document, '/products/{id}', 'get')['404'].content!['application/json'];
     expect(media.schema).toEqual({ type: 'object' });
     expect(media.examples.RESOURCE_NOT_FOUND.value).toEqual({ error: { id: 4001, text: 'Resource not found' } });
@@ -159,7 +208,9 @@ describe('OpenAPI error responses per module options', () => {
   it('documents the entry statusCodes gives 500', async () => {
     const InternalError = { ...ErrorCode.UNEXPECTED_ERROR, code: 9999, reason: 'INTERNAL', message: 'Internal' };
     const document = await documentOf('express', { openapi: true, statusCodes: { 500: InternalError } });
-    expect(Object.keys(responsesOf(document, '/health', 'get')['500'].content!['application/json'].examples)).toEqual(['INTERNAL']);
+    expect(Object.keys(responsesOf(document, '/health', 'get')['500'].content!['application/json'].examples)).toEqual([
+      'INTERNAL',
+    ]);
   });
 
   it('is written when the app is created, before app.init(), where main.ts calls SwaggerModule', async () => {
@@ -179,6 +230,8 @@ describe('OpenAPI error responses per module options', () => {
   });
 
   it('rejects what is not a catalogue entry where it is declared', () => {
-    expect(() => ApiErrorResponses(ErrorCode.CONFLICT, { code: 1 } as never)).toThrow('@ApiErrorResponses: argument 2 is not a catalogue entry');
+    expect(() => ApiErrorResponses(ErrorCode.CONFLICT, { code: 1 } as never)).toThrow(
+      '@ApiErrorResponses: argument 2 is not a catalogue entry',
+    );
   });
 });

@@ -45,7 +45,9 @@ class ProblemController {
 
   @Get('boom')
   boom() {
-    throw new Error('pricing database password=hunter2 rejected the query', { cause: new RangeError('pool exhausted') });
+    throw new Error('pricing database password=hunter2 rejected the query', {
+      cause: new RangeError('pool exhausted'),
+    });
   }
 }
 
@@ -84,7 +86,9 @@ describe.each(PLATFORMS)('RFC 9457 problem details on %s', (platform) => {
     });
 
     it('lists validation field errors in `errors`', async () => {
-      const response = await request(app.getHttpServer()).post('/products').send({ name: '', price: { cents: 0 } });
+      const response = await request(app.getHttpServer())
+        .post('/products')
+        .send({ name: '', price: { cents: 0 } });
       expect(response.status).toBe(400);
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);
       const body = JSON.parse(response.text);
@@ -97,8 +101,16 @@ describe.each(PLATFORMS)('RFC 9457 problem details on %s', (platform) => {
         instance: '/products',
       });
       expect(body.errors).toEqual([
-        { field: 'name', messages: ['name should not be empty'], constraints: { isNotEmpty: 'name should not be empty' } },
-        { field: 'price.cents', messages: ['cents must not be less than 1'], constraints: { min: 'cents must not be less than 1' } },
+        {
+          field: 'name',
+          messages: ['name should not be empty'],
+          constraints: { isNotEmpty: 'name should not be empty' },
+        },
+        {
+          field: 'price.cents',
+          messages: ['cents must not be less than 1'],
+          constraints: { min: 'cents must not be less than 1' },
+        },
       ]);
       expect(body).not.toHaveProperty('details');
     });
@@ -124,7 +136,11 @@ describe.each(PLATFORMS)('RFC 9457 problem details on %s', (platform) => {
       const response = await request(app.getHttpServer()).get('/nowhere');
       expect(response.status).toBe(404);
       expect(response.headers['content-type']).toBe(PROBLEM_JSON);
-      expect(JSON.parse(response.text)).toMatchObject({ type: `${BASE}resource-not-found`, reason: 'RESOURCE_NOT_FOUND', instance: '/nowhere' });
+      expect(JSON.parse(response.text)).toMatchObject({
+        type: `${BASE}resource-not-found`,
+        reason: 'RESOURCE_NOT_FOUND',
+        instance: '/nowhere',
+      });
     });
   });
 
@@ -146,18 +162,33 @@ describe.each(PLATFORMS)('RFC 9457 problem details on %s', (platform) => {
     const app = await boot({ mode: 'production' });
     const response = await request(app.getHttpServer()).get('/products/sold-out');
     expect(response.headers['content-type']).toBe(PROBLEM_JSON);
-    expect(JSON.parse(response.text)).toMatchObject({ type: 'about:blank', title: 'Conflict', detail: 'Mouse is sold out', reason: 'PRODUCT_SOLD_OUT' });
+    expect(JSON.parse(response.text)).toMatchObject({
+      type: 'about:blank',
+      title: 'Conflict',
+      detail: 'Mouse is sold out',
+      reason: 'PRODUCT_SOLD_OUT',
+    });
     await app.close();
   });
 });
 
 describe('problem and openapi options are checked at startup', () => {
   it.each<[string, ErrorHandlingModuleOptions, RegExp]>([
-    ['a relative type base', { problemTypeBaseUrl: '/problems' }, /problemTypeBaseUrl "\/problems" is not an absolute URL/],
-    ['a type base with a query', { problemTypeBaseUrl: 'https://example.com/p?x=1' }, /problemTypeBaseUrl .* without query or fragment/],
+    [
+      'a relative type base',
+      { problemTypeBaseUrl: '/problems' },
+      /problemTypeBaseUrl "\/problems" is not an absolute URL/,
+    ],
+    [
+      'a type base with a query',
+      { problemTypeBaseUrl: 'https://example.com/p?x=1' },
+      /problemTypeBaseUrl .* without query or fragment/,
+    ],
     ['a type base that is not a string', { problemTypeBaseUrl: 42 as never }, /problemTypeBaseUrl "42"/],
     ['a non-boolean openapi', { openapi: 'yes' as never }, /`openapi` must be true or false/],
   ])('rejects %s', async (_case, options, message) => {
-    await expect(createApp('express', { imports: [ErrorHandlingModule.forRoot(options)], controllers: [ProblemController] })).rejects.toThrow(message);
+    await expect(
+      createApp('express', { imports: [ErrorHandlingModule.forRoot(options)], controllers: [ProblemController] }),
+    ).rejects.toThrow(message);
   });
 });

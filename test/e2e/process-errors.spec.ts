@@ -47,14 +47,20 @@ interface ChildOutcome {
 function runChild(entry: string, env: Record<string, string>): Promise<ChildOutcome> {
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk) => (stdout += chunk));
     child.stderr.on('data', (chunk) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      const lines = stdout.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line));
+      const lines = stdout
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line));
       resolve({ code, lines, stderr, elapsed: Date.now() - started });
     });
   });
@@ -72,18 +78,30 @@ describe("processErrors: 'log-and-exit' in a child process", () => {
     ['rejection', 'express', 'unhandledRejection', 'Queue consumer crashed'],
     ['rejection', 'fastify', 'unhandledRejection', 'Queue consumer crashed'],
     ['exception', 'express', 'uncaughtException', 'Timer callback crashed'],
-  ])('logs an unhandled %s on %s as fatal, closes the app and exits with 1', async (failure, platform, origin, message) => {
-    const { code, lines, stderr } = await runChild(fixture.entry, { FAILURE: failure, PLATFORM: platform });
-    expect(stderr).toBe('');
-    expect(code).toBe(1);
-    const fatal = lines.filter((line) => line.level === 60);
-    expect(fatal).toEqual([expect.objectContaining({ origin, err: expect.objectContaining({ message, stack: expect.stringContaining(`Error: ${message}\n    at `) }) })]);
-    // The app was closed: its shutdown hooks ran. (pino and the probe write to stdout apart: no order.)
-    expect(lines.filter((line) => line.probe === 'shutdown hook ran')).toHaveLength(1);
-  });
+  ])(
+    'logs an unhandled %s on %s as fatal, closes the app and exits with 1',
+    async (failure, platform, origin, message) => {
+      const { code, lines, stderr } = await runChild(fixture.entry, { FAILURE: failure, PLATFORM: platform });
+      expect(stderr).toBe('');
+      expect(code).toBe(1);
+      const fatal = lines.filter((line) => line.level === 60);
+      expect(fatal).toEqual([
+        expect.objectContaining({
+          origin,
+          err: expect.objectContaining({ message, stack: expect.stringContaining(`Error: ${message}\n    at `) }),
+        }),
+      ]);
+      // The app was closed: its shutdown hooks ran. (pino and the probe write to stdout apart: no order.)
+      expect(lines.filter((line) => line.probe === 'shutdown hook ran')).toHaveLength(1);
+    },
+  );
 
   it('exits with 1 within processErrorsExitTimeout when closing hangs', async () => {
-    const { code, lines, elapsed } = await runChild(fixture.entry, { FAILURE: 'rejection', HANG_ON_SHUTDOWN: '1', EXIT_TIMEOUT: '300' });
+    const { code, lines, elapsed } = await runChild(fixture.entry, {
+      FAILURE: 'rejection',
+      HANG_ON_SHUTDOWN: '1',
+      EXIT_TIMEOUT: '300',
+    });
     expect(code).toBe(1);
     expect(lines.some((line) => line.level === 60)).toBe(true);
     expect(lines.some((line) => line.probe === 'shutdown hook ran')).toBe(true);
@@ -100,7 +118,9 @@ describe('processErrors listeners', () => {
     expect(counts()).toEqual(before);
     await plain.close();
 
-    const opted = await createApp('express', { imports: [ErrorHandlingModule.forRoot({ processErrors: 'log-and-exit' })] });
+    const opted = await createApp('express', {
+      imports: [ErrorHandlingModule.forRoot({ processErrors: 'log-and-exit' })],
+    });
     expect(counts()).toEqual(before.map((count) => count + 1));
     await opted.close();
     expect(counts()).toEqual(before);

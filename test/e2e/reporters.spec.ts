@@ -1,6 +1,18 @@
-import { BadRequestException, ConflictException, Controller, Get, type INestApplication, type LoggerService } from '@nestjs/common';
+import {
+  BadRequestException,
+  ConflictException,
+  Controller,
+  Get,
+  type INestApplication,
+  type LoggerService,
+} from '@nestjs/common';
 import request from 'supertest';
-import { ErrorHandlingModule, type ErrorHandlingModuleOptions, type ErrorLogContext, type ErrorReporter } from '../../src/index.js';
+import {
+  ErrorHandlingModule,
+  type ErrorHandlingModuleOptions,
+  type ErrorLogContext,
+  type ErrorReporter,
+} from '../../src/index.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
 
 @Controller('orders')
@@ -53,7 +65,11 @@ describe.each(PLATFORMS)('reporters on %s', (platform) => {
 
   async function start(options: ErrorHandlingModuleOptions): Promise<INestApplication> {
     logger = new WarningsLogger();
-    app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot(options)], controllers: [OrdersController] }, { logger });
+    app = await createApp(
+      platform,
+      { imports: [ErrorHandlingModule.forRoot(options)], controllers: [OrdersController] },
+      { logger },
+    );
     return app;
   }
 
@@ -77,7 +93,13 @@ describe.each(PLATFORMS)('reporters on %s', (platform) => {
       reason: 'UNEXPECTED_ERROR',
       message: 'Ledger unavailable',
       requestId: response.body.requestId,
-      req: { id: response.body.requestId, method: 'GET', url: '/orders/crash?page=2', route: '/orders/crash', query: { page: '2' } },
+      req: {
+        id: response.body.requestId,
+        method: 'GET',
+        url: '/orders/crash?page=2',
+        route: '/orders/crash',
+        query: { page: '2' },
+      },
     });
   });
 
@@ -87,7 +109,11 @@ describe.each(PLATFORMS)('reporters on %s', (platform) => {
     const response = await request(server).get('/orders/crash').expect(500);
     await vi.waitFor(() => expect(reporter.settled).toBe(true));
     expect(reporter.reports).toHaveLength(1);
-    expect(reporter.reports[0].context).toMatchObject({ status: 500, requestId: response.body.requestId, req: { route: '/orders/crash' } });
+    expect(reporter.reports[0].context).toMatchObject({
+      status: 500,
+      requestId: response.body.requestId,
+      req: { route: '/orders/crash' },
+    });
   });
 
   it('does not report 4xx, except the classes opted in', async () => {
@@ -100,23 +126,32 @@ describe.each(PLATFORMS)('reporters on %s', (platform) => {
   });
 
   it.each([
-    ['throws', () => {
-      throw new Error('Tracker misconfigured');
-    }, 'Tracker misconfigured'],
+    [
+      'throws',
+      () => {
+        throw new Error('Tracker misconfigured');
+      },
+      'Tracker misconfigured',
+    ],
     ['rejects', () => Promise.reject(new Error('Tracker unreachable')), 'Tracker unreachable'],
-  ])('answers as usual when a reporter %s, logs the failure and still calls the others', async (_case, behaviour, failure) => {
-    const baseline = await request((await start({})).getHttpServer()).get('/orders/crash').set('X-Request-Id', 'same-id');
-    await app?.close();
-    const healthy = new RecordingReporter();
-    const server = (await start({ reporters: [{ report: behaviour }, healthy] })).getHttpServer();
-    const response = await request(server).get('/orders/crash').set('X-Request-Id', 'same-id');
-    expect(response.status).toBe(baseline.status);
-    expect(response.text).toBe(baseline.text);
-    await vi.waitFor(() => expect(logger.warnings).toHaveLength(1));
-    expect(String(logger.warnings[0][0])).toContain(failure);
-    expect(logger.warnings[0][1]).toMatchObject({ requestId: 'same-id', err: { message: failure } });
-    expect(healthy.reports).toHaveLength(1);
-  });
+  ])(
+    'answers as usual when a reporter %s, logs the failure and still calls the others',
+    async (_case, behaviour, failure) => {
+      const baseline = await request((await start({})).getHttpServer())
+        .get('/orders/crash')
+        .set('X-Request-Id', 'same-id');
+      await app?.close();
+      const healthy = new RecordingReporter();
+      const server = (await start({ reporters: [{ report: behaviour }, healthy] })).getHttpServer();
+      const response = await request(server).get('/orders/crash').set('X-Request-Id', 'same-id');
+      expect(response.status).toBe(baseline.status);
+      expect(response.text).toBe(baseline.text);
+      await vi.waitFor(() => expect(logger.warnings).toHaveLength(1));
+      expect(String(logger.warnings[0][0])).toContain(failure);
+      expect(logger.warnings[0][1]).toMatchObject({ requestId: 'same-id', err: { message: failure } });
+      expect(healthy.reports).toHaveLength(1);
+    },
+  );
 
   it('never delays the response for a reporter that hangs, and gives up on it after reporterTimeout', async () => {
     const hanging = new RecordingReporter(never);

@@ -258,7 +258,10 @@ class StockFilter extends OperatedExceptionFilter<StockError> {
   }
 
   catch(exception: StockError, host: ArgumentsHost) {
-    return super.catch(new OperatedException(AppError.PRODUCT_SOLD_OUT, this.messages.describe(exception)) as never, host);
+    return super.catch(
+      new OperatedException(AppError.PRODUCT_SOLD_OUT, this.messages.describe(exception)) as never,
+      host,
+    );
   }
 }
 
@@ -326,7 +329,11 @@ describe.each(PLATFORMS)('router-level handlers on %s', (platform) => {
 
   it('lets a method mapping beat the controller mapping, with the catalogue message when the error has none', async () => {
     const response = await get('/products/legacy');
-    expect(response.body).toMatchObject({ code: 4002, reason: 'LEGACY_NOT_FOUND', message: 'Legacy resource not found' });
+    expect(response.body).toMatchObject({
+      code: 4002,
+      reason: 'LEGACY_NOT_FOUND',
+      message: 'Legacy resource not found',
+    });
   });
 
   it('calls a function target with the error and its context', async () => {
@@ -339,11 +346,14 @@ describe.each(PLATFORMS)('router-level handlers on %s', (platform) => {
     expect(seenContext?.host.getType()).toBe('http');
   });
 
-  it.each(['guard', 'interceptor', 'pipe', 'async', 'observable'])('applies controller mappings to errors from a %s', async (site) => {
-    const response = await get(`/products/site/${site}`);
-    expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ code: 4001, message: `${site}: product missing` });
-  });
+  it.each(['guard', 'interceptor', 'pipe', 'async', 'observable'])(
+    'applies controller mappings to errors from a %s',
+    async (site) => {
+      const response = await get(`/products/site/${site}`);
+      expect(response.status).toBe(404);
+      expect(response.body).toMatchObject({ code: 4001, message: `${site}: product missing` });
+    },
+  );
 
   it('never lets one controller mapping affect another controller', async () => {
     const response = await get('/orders/missing');
@@ -363,19 +373,34 @@ describe.each(PLATFORMS)('router-level handlers on %s', (platform) => {
   });
 
   it('applies module handlers by class when no controller maps the error', async () => {
-    expect((await get('/orders/module-mapped')).body).toMatchObject({ code: 4301, reason: 'MODULE_MAPPED', message: 'module' });
+    expect((await get('/orders/module-mapped')).body).toMatchObject({
+      code: 4301,
+      reason: 'MODULE_MAPPED',
+      message: 'module',
+    });
     expect((await get('/products/module-mapped')).body.code).toBe(4301);
   });
 
   it('applies module handlers by status to plain HttpExceptions but not to OperatedExceptions', async () => {
-    expect((await get('/orders/gone')).body).toMatchObject({ code: 4302, reason: 'GONE_BY_STATUS', message: 'plain gone' });
-    expect((await get('/orders/operated-gone')).body).toMatchObject({ code: 4100, reason: 'GONE', message: 'explicit' });
+    expect((await get('/orders/gone')).body).toMatchObject({
+      code: 4302,
+      reason: 'GONE_BY_STATUS',
+      message: 'plain gone',
+    });
+    expect((await get('/orders/operated-gone')).body).toMatchObject({
+      code: 4100,
+      reason: 'GONE',
+      message: 'explicit',
+    });
   });
 
   it('applies a module 404 handler to unknown routes', async () => {
     const response = await get('/no/such/route');
     expect(response.status).toBe(404);
-    expect(response.body).toMatchObject({ code: 4001, message: expect.stringMatching(/^module 404: Cannot GET \/no\/such\/route/) });
+    expect(response.body).toMatchObject({
+      code: 4001,
+      message: expect.stringMatching(/^module 404: Cannot GET \/no\/such\/route/),
+    });
   });
 
   it.each(['throws', 'undefined', 'rejects'])('answers 500 when a target %s, and keeps serving', async (kind) => {
@@ -413,14 +438,23 @@ describe.each(PLATFORMS)('router-level handlers on %s', (platform) => {
   it('answers a refused connection from fetch with 503 CONNECTION_ERROR', async () => {
     const response = await get('/downstream');
     expect(response.status).toBe(503);
-    expect(response.body).toMatchObject({ code: 9001, reason: 'CONNECTION_ERROR', message: ErrorCode.CONNECTION_ERROR.message });
+    expect(response.body).toMatchObject({
+      code: 9001,
+      reason: 'CONNECTION_ERROR',
+      message: ErrorCode.CONNECTION_ERROR.message,
+    });
   });
 
   it('renders a Nest @UseFilters subclass of OperatedExceptionFilter with the envelope and its injected provider', async () => {
     const response = await get('/filtered/stock').set('X-Request-Id', 'filter-1');
     expect(response.status).toBe(409);
     expect(response.headers['x-request-id']).toBe('filter-1');
-    expect(response.body).toEqual({ code: 4101, reason: 'PRODUCT_SOLD_OUT', message: 'Injected: from a Nest filter', requestId: 'filter-1' });
+    expect(response.body).toEqual({
+      code: 4101,
+      reason: 'PRODUCT_SOLD_OUT',
+      message: 'Injected: from a Nest filter',
+      requestId: 'filter-1',
+    });
     expect((await get('/filtered/other')).status).toBe(500);
   });
 });

@@ -30,14 +30,24 @@ describe.each(PLATFORMS)('the sample app on %s answers as its README lines say',
   });
 
   it('lists field errors for an invalid product', async () => {
-    const response = await request(app.getHttpServer()).post('/products').send({ name: '', stock: -1, price: { cents: 0 } });
+    const response = await request(app.getHttpServer())
+      .post('/products')
+      .send({ name: '', stock: -1, price: { cents: 0 } });
     expect(response.status).toBe(400);
-    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual(['name', 'stock', 'price.cents', 'price.currency']);
+    expect(response.body.details.map((detail: { field: string }) => detail.field)).toEqual([
+      'name',
+      'stock',
+      'price.cents',
+      'price.currency',
+    ]);
   });
 
   it('documents its error responses for the Swagger UI at /docs', () => {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
-    const responses = document.paths['/products/{id}'].get!.responses as Record<string, { content?: Record<string, { examples?: object }> }>;
+    const responses = document.paths['/products/{id}'].get!.responses as Record<
+      string,
+      { content?: Record<string, { examples?: object }> }
+    >;
     expect(Object.keys(responses)).toEqual(['200', '400', '404', '500']);
     expect(Object.keys(responses['404'].content!['application/json'].examples!)).toEqual(['RESOURCE_NOT_FOUND']);
   });

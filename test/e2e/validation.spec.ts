@@ -16,16 +16,7 @@ import {
   ValidationPipe,
 } from '@nestjs/common';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsEmail,
-  IsInt,
-  IsNotEmpty,
-  IsString,
-  IsUUID,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEmail, IsInt, IsNotEmpty, IsString, IsUUID, ValidateNested } from 'class-validator';
 import request from 'supertest';
 import { ErrorHandlingModule, type ErrorHandlingModuleOptions, validationExceptionFactory } from '../../src/index.js';
 import { createApp, type Platform, PLATFORMS } from '../support/platforms.js';
@@ -98,27 +89,63 @@ enum Color {
 
 @Controller('v')
 class ValidatedController {
-  @Post('orders') order(@Body() order: OrderDto) { return { ok: true, order }; }
-  @Post('bulk') bulk(@Body() bulk: BulkDto) { return { ok: true, count: bulk.items.length }; }
-  @Get('pages') pages(@Query() query: PageQuery) { return { ok: true, page: query.page }; }
-  @Get('things/:id') thing(@Param() params: IdParams) { return { ok: true, id: params.id }; }
+  @Post('orders') order(@Body() order: OrderDto) {
+    return { ok: true, order };
+  }
+  @Post('bulk') bulk(@Body() bulk: BulkDto) {
+    return { ok: true, count: bulk.items.length };
+  }
+  @Get('pages') pages(@Query() query: PageQuery) {
+    return { ok: true, page: query.page };
+  }
+  @Get('things/:id') thing(@Param() params: IdParams) {
+    return { ok: true, id: params.id };
+  }
 }
 
 @Controller('pipes')
 class PipesController {
-  @Post('plain') plain(@Body(new ValidationPipe()) order: OrderDto) { return { order }; }
-  @Post('grouped') grouped(@Body(new ValidationPipe({ errorFormat: 'grouped' })) order: OrderDto) { return { order }; }
-  @Post('factory') factory(@Body(new ValidationPipe({ exceptionFactory: validationExceptionFactory })) order: OrderDto) { return { order }; }
+  @Post('plain') plain(@Body(new ValidationPipe()) order: OrderDto) {
+    return { order };
+  }
+  @Post('grouped') grouped(@Body(new ValidationPipe({ errorFormat: 'grouped' })) order: OrderDto) {
+    return { order };
+  }
+  @Post('factory') factory(
+    @Body(new ValidationPipe({ exceptionFactory: validationExceptionFactory })) order: OrderDto,
+  ) {
+    return { order };
+  }
   /** The pattern of nest #5380: class-validator's errors handed to a BadRequestException as they are. */
-  @Post('raw') raw(@Body(new ValidationPipe({ exceptionFactory: (errors) => new BadRequestException(errors) })) order: OrderDto) { return { order }; }
-  @Get('int/:id') int(@Param('id', ParseIntPipe) id: number) { return { id }; }
-  @Get('uuid/:id') uuid(@Param('id', ParseUUIDPipe) id: string) { return { id }; }
-  @Get('enum/:color') color(@Param('color', new ParseEnumPipe(Color)) color: Color) { return { color }; }
-  @Get('numbers') numbers(@Query('ids', new ParseArrayPipe({ items: Number })) ids: number[]) { return { ids }; }
-  @Post('names') names(@Body(new ParseArrayPipe({ items: NamedDto, stopAtFirstError: false })) names: NamedDto[]) { return { names }; }
+  @Post('raw') raw(
+    @Body(new ValidationPipe({ exceptionFactory: (errors) => new BadRequestException(errors) })) order: OrderDto,
+  ) {
+    return { order };
+  }
+  @Get('int/:id') int(@Param('id', ParseIntPipe) id: number) {
+    return { id };
+  }
+  @Get('uuid/:id') uuid(@Param('id', ParseUUIDPipe) id: string) {
+    return { id };
+  }
+  @Get('enum/:color') color(@Param('color', new ParseEnumPipe(Color)) color: Color) {
+    return { color };
+  }
+  @Get('numbers') numbers(@Query('ids', new ParseArrayPipe({ items: Number })) ids: number[]) {
+    return { ids };
+  }
+  @Post('names') names(@Body(new ParseArrayPipe({ items: NamedDto, stopAtFirstError: false })) names: NamedDto[]) {
+    return { names };
+  }
   @Post('names-factory')
-  namesFactory(@Body(new ParseArrayPipe({ items: NamedDto, exceptionFactory: validationExceptionFactory })) names: NamedDto[]) { return { names }; }
-  @Get('messages') messages() { throw new BadRequestException(['first is wrong', 'second is wrong']); }
+  namesFactory(
+    @Body(new ParseArrayPipe({ items: NamedDto, exceptionFactory: validationExceptionFactory })) names: NamedDto[],
+  ) {
+    return { names };
+  }
+  @Get('messages') messages() {
+    throw new BadRequestException(['first is wrong', 'second is wrong']);
+  }
 }
 
 /** An order with an error at every level, and an item list over its own size limit. */
@@ -135,13 +162,21 @@ const INVALID_ORDER = {
 /** The field errors of INVALID_ORDER, in the order class-validator finds them. */
 const INVALID_ORDER_DETAILS = [
   { field: 'email', messages: ['email must be an email'], constraints: { isEmail: 'email must be an email' } },
-  { field: 'address.city', messages: ['city should not be empty'], constraints: { isNotEmpty: 'city should not be empty' } },
+  {
+    field: 'address.city',
+    messages: ['city should not be empty'],
+    constraints: { isNotEmpty: 'city should not be empty' },
+  },
   {
     field: 'items',
     messages: ['items must contain no more than 2 elements'],
     constraints: { arrayMaxSize: 'items must contain no more than 2 elements' },
   },
-  { field: 'items.1.name', messages: ['name should not be empty'], constraints: { isNotEmpty: 'name should not be empty' } },
+  {
+    field: 'items.1.name',
+    messages: ['name should not be empty'],
+    constraints: { isNotEmpty: 'name should not be empty' },
+  },
   {
     field: 'items.1.tags.1.label',
     messages: ['label should not be empty'],
@@ -157,12 +192,21 @@ const INVALID_ORDER_DETAILS = [
 function expectInvalidInput(response: request.Response, details: unknown[], message = 'Invalid input'): void {
   expect(response.status).toBe(400);
   expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-  expect(response.body).toEqual({ code: 1100, reason: 'INVALID_INPUT', message, details, requestId: expect.any(String) });
+  expect(response.body).toEqual({
+    code: 1100,
+    reason: 'INVALID_INPUT',
+    message,
+    details,
+    requestId: expect.any(String),
+  });
 }
 
 describe.each(PLATFORMS)('validation on %s', (platform: Platform) => {
   const apps: INestApplication[] = [];
-  const boot = async (options: ErrorHandlingModuleOptions, controllers: ModuleMetadata['controllers'] = [ValidatedController]) => {
+  const boot = async (
+    options: ErrorHandlingModuleOptions,
+    controllers: ModuleMetadata['controllers'] = [ValidatedController],
+  ) => {
     const app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot(options)], controllers });
     apps.push(app);
     return app.getHttpServer();
@@ -187,21 +231,27 @@ describe.each(PLATFORMS)('validation on %s', (platform: Platform) => {
 
     it('reports a string where an object or array is expected, and a missing body, as field errors', async () => {
       const server = await boot({ validation: true });
-      expectInvalidInput(await request(server).post('/v/orders').send({ email: 'a@b.co', address: 'Oslo', items: 'x' }), [
-        {
-          field: 'address',
-          messages: ['nested property address must be either object or array'],
-          constraints: { nestedValidation: 'nested property address must be either object or array' },
-        },
-        {
-          field: 'items',
-          messages: ['items must contain no more than 2 elements', 'each value in nested property items must be either object or array'],
-          constraints: {
-            arrayMaxSize: 'items must contain no more than 2 elements',
-            nestedValidation: 'each value in nested property items must be either object or array',
+      expectInvalidInput(
+        await request(server).post('/v/orders').send({ email: 'a@b.co', address: 'Oslo', items: 'x' }),
+        [
+          {
+            field: 'address',
+            messages: ['nested property address must be either object or array'],
+            constraints: { nestedValidation: 'nested property address must be either object or array' },
           },
-        },
-      ]);
+          {
+            field: 'items',
+            messages: [
+              'items must contain no more than 2 elements',
+              'each value in nested property items must be either object or array',
+            ],
+            constraints: {
+              arrayMaxSize: 'items must contain no more than 2 elements',
+              nestedValidation: 'each value in nested property items must be either object or array',
+            },
+          },
+        ],
+      );
       expectInvalidInput(await request(server).post('/v/orders'), [
         INVALID_ORDER_DETAILS[0],
         {
@@ -215,7 +265,11 @@ describe.each(PLATFORMS)('validation on %s', (platform: Platform) => {
     it('covers query and params, with the path inside the argument and transform failures as field errors', async () => {
       const server = await boot({ validation: { transform: true } });
       expectInvalidInput(await request(server).get('/v/pages?page=abc'), [
-        { field: 'page', messages: ['page must be an integer number'], constraints: { isInt: 'page must be an integer number' } },
+        {
+          field: 'page',
+          messages: ['page must be an integer number'],
+          constraints: { isInt: 'page must be an integer number' },
+        },
       ]);
       const ok = await request(server).get('/v/pages?page=3');
       expect(ok.body).toEqual({ ok: true, page: 3 });
@@ -265,7 +319,12 @@ describe.each(PLATFORMS)('validation on %s', (platform: Platform) => {
       const server = await boot({ validation: { exceptionFactory: () => new ConflictException('Taken') } });
       const response = await request(server).post('/v/orders').send(INVALID_ORDER);
       expect(response.status).toBe(409);
-      expect(response.body).toEqual({ code: 4090, reason: 'CONFLICT', message: 'Taken', requestId: expect.any(String) });
+      expect(response.body).toEqual({
+        code: 4090,
+        reason: 'CONFLICT',
+        message: 'Taken',
+        requestId: expect.any(String),
+      });
     });
 
     it('caps details at `maxValidationDetails`', async () => {
@@ -349,17 +408,28 @@ describe.each(PLATFORMS)('validation on %s', (platform: Platform) => {
 
     it('ParseArrayPipe of DTOs lists the messages of every item', async () => {
       const server = await boot({}, [PipesController]);
-      expectInvalidInput(await request(server).post('/pipes/names').send([{ name: 'a' }, {}, { name: '' }]), [
-        '[1] name should not be empty',
-        '[2] name should not be empty',
-      ]);
+      expectInvalidInput(
+        await request(server)
+          .post('/pipes/names')
+          .send([{ name: 'a' }, {}, { name: '' }]),
+        ['[1] name should not be empty', '[2] name should not be empty'],
+      );
     });
 
     it('ParseArrayPipe of DTOs with validationExceptionFactory gives the field errors of the first bad item', async () => {
       const server = await boot({}, [PipesController]);
-      expectInvalidInput(await request(server).post('/pipes/names-factory').send([{ name: 'a' }, {}]), [
-        { field: 'name', messages: ['name should not be empty'], constraints: { isNotEmpty: 'name should not be empty' } },
-      ]);
+      expectInvalidInput(
+        await request(server)
+          .post('/pipes/names-factory')
+          .send([{ name: 'a' }, {}]),
+        [
+          {
+            field: 'name',
+            messages: ['name should not be empty'],
+            constraints: { isNotEmpty: 'name should not be empty' },
+          },
+        ],
+      );
     });
 
     it('a BadRequestException with a message array lists them', async () => {

@@ -72,7 +72,11 @@ describe.each(PLATFORMS)('faulty application pieces on %s', (platform) => {
     const warnings: string[] = [];
     const onWarning = (warning: Error) => warnings.push(warning.message);
     process.on('warning', onWarning);
-    const app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot()], controllers: [FaultyPiecesController] }, { logger: throwingLogger });
+    const app = await createApp(
+      platform,
+      { imports: [ErrorHandlingModule.forRoot()], controllers: [FaultyPiecesController] },
+      { logger: throwingLogger },
+    );
     const server = app.getHttpServer();
     try {
       const missing = await request(server).get('/missing');
@@ -88,23 +92,44 @@ describe.each(PLATFORMS)('faulty application pieces on %s', (platform) => {
     }
   });
 
-  it.each(['throwing', 'rejecting'])('answers a 500 envelope when a user filter is %s, and keeps serving', async (kind) => {
-    const app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot()], controllers: [FaultyPiecesController, FilteredController] });
-    const response = await request(app.getHttpServer()).get(`/filtered/${kind}`).timeout(5_000);
-    expect(response.status).toBe(500);
-    expect(response.body).toMatchObject({ code: 9000, reason: 'UNEXPECTED_ERROR', requestId: response.headers['x-request-id'] });
-    expect((await request(app.getHttpServer()).get('/alive')).text).toBe('alive');
-    await app.close();
-  });
+  it.each(['throwing', 'rejecting'])(
+    'answers a 500 envelope when a user filter is %s, and keeps serving',
+    async (kind) => {
+      const app = await createApp(platform, {
+        imports: [ErrorHandlingModule.forRoot()],
+        controllers: [FaultyPiecesController, FilteredController],
+      });
+      const response = await request(app.getHttpServer()).get(`/filtered/${kind}`).timeout(5_000);
+      expect(response.status).toBe(500);
+      expect(response.body).toMatchObject({
+        code: 9000,
+        reason: 'UNEXPECTED_ERROR',
+        requestId: response.headers['x-request-id'],
+      });
+      expect((await request(app.getHttpServer()).get('/alive')).text).toBe('alive');
+      await app.close();
+    },
+  );
 
   it('sends the fixed 500 envelope when a custom formatter throws', async () => {
     const app = await createApp(platform, {
-      imports: [ErrorHandlingModule.forRoot({ format: () => { throw new Error('formatter bug'); } })],
+      imports: [
+        ErrorHandlingModule.forRoot({
+          format: () => {
+            throw new Error('formatter bug');
+          },
+        }),
+      ],
       controllers: [FaultyPiecesController],
     });
     const response = await request(app.getHttpServer()).get('/missing').set('X-Request-Id', 'fmt-1');
     expect(response.status).toBe(500);
-    expect(response.body).toEqual({ code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId: 'fmt-1' });
+    expect(response.body).toEqual({
+      code: 9000,
+      reason: 'UNEXPECTED_ERROR',
+      message: 'Unexpected error',
+      requestId: 'fmt-1',
+    });
     expect(response.headers['x-request-id']).toBe('fmt-1');
     expect((await request(app.getHttpServer()).get('/alive')).text).toBe('alive');
     await app.close();

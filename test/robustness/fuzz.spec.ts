@@ -1,4 +1,14 @@
-import { CanActivate, Controller, ExecutionContext, Get, Injectable, INestApplication, Param, PipeTransform, UseGuards } from '@nestjs/common';
+import {
+  CanActivate,
+  Controller,
+  ExecutionContext,
+  Get,
+  Injectable,
+  INestApplication,
+  Param,
+  PipeTransform,
+  UseGuards,
+} from '@nestjs/common';
 import fc from 'fast-check';
 import request from 'supertest';
 import { ErrorHandlingModule } from '../../src/index.js';
@@ -32,7 +42,12 @@ function deepCauseChain(depth: number, message: string): Error {
   return error;
 }
 
-const oddProperty = fc.oneof(fc.anything(), fc.constant(Symbol('odd')), fc.constant(10n), fc.integer({ min: -1000, max: 1000 }));
+const oddProperty = fc.oneof(
+  fc.anything(),
+  fc.constant(Symbol('odd')),
+  fc.constant(10n),
+  fc.integer({ min: -1000, max: 1000 }),
+);
 
 interface HostileErrorRecipe {
   message: string;
@@ -48,7 +63,15 @@ interface HostileErrorRecipe {
  */
 const hostileErrorRecipe = fc.record({
   message: hostileMessage,
-  kind: fc.constantFrom<HostileErrorRecipe['kind']>('plain', 'cycle', 'deep', 'getters', 'proxy', 'frozen', 'typeError'),
+  kind: fc.constantFrom<HostileErrorRecipe['kind']>(
+    'plain',
+    'cycle',
+    'deep',
+    'getters',
+    'proxy',
+    'frozen',
+    'typeError',
+  ),
   status: oddProperty,
   statusCode: oddProperty,
   code: oddProperty,
@@ -88,7 +111,15 @@ function buildHostileError({ message, kind, status, statusCode, code }: HostileE
 }
 
 const nonError = fc.oneof(
-  fc.anything({ withBigInt: true, withNullPrototype: true, withTypedArray: true, withMap: true, withSet: true, withDate: true, withSparseArray: true }),
+  fc.anything({
+    withBigInt: true,
+    withNullPrototype: true,
+    withTypedArray: true,
+    withMap: true,
+    withSet: true,
+    withDate: true,
+    withSparseArray: true,
+  }),
   fc.constant(Symbol(MARKER)),
   fc.constant(() => MARKER),
   fc.constant(Object.freeze({ message: MARKER })),
@@ -104,7 +135,8 @@ const thrownValue = fc.oneof(
 @Injectable()
 class ThrowingGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    if (context.switchToHttp().getRequest().url.includes('/guard')) throw thrownFor(context.switchToHttp().getRequest().headers['x-case']);
+    if (context.switchToHttp().getRequest().url.includes('/guard'))
+      throw thrownFor(context.switchToHttp().getRequest().headers['x-case']);
     return true;
   }
 }
@@ -139,36 +171,47 @@ class FuzzController {
 describe.each(PLATFORMS)('fuzzing thrown values on %s', (platform) => {
   let app: INestApplication;
   beforeAll(async () => {
-    app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot({ mode: 'production' })], controllers: [FuzzController] });
+    app = await createApp(platform, {
+      imports: [ErrorHandlingModule.forRoot({ mode: 'production' })],
+      controllers: [FuzzController],
+    });
   });
   afterAll(() => app.close());
 
-  it.each(['handler', 'guard', 'pipe'])(`answers ${RUNS_PER_SITE} generated values thrown from a %s with a safe envelope (seed ${SEED})`, async (site) => {
-    const server = app.getHttpServer();
-    let counter = 0;
-    await fc.assert(
-      fc.asyncProperty(thrownValue, async (build) => {
-        const id = `c${(counter += 1)}`;
-        cases.set(id, build());
-        try {
-          const started = Date.now();
-          const response = await request(server).get(`/fuzz/${site}/${id}`).set('X-Case', id).timeout(TIME_BOUND_MS);
-          expect(Date.now() - started).toBeLessThan(TIME_BOUND_MS);
-          expect(response.status).toBeGreaterThanOrEqual(400);
-          expect(response.status).toBeLessThanOrEqual(599);
-          expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
-          const body = JSON.parse(response.text);
-          expect(body).toEqual({ code: expect.any(Number), reason: expect.any(String), message: expect.any(String), requestId: response.headers['x-request-id'] });
-          expect(response.text).not.toContain(MARKER);
-          expect(response.text).not.toContain('/srv/app');
-        } finally {
-          cases.delete(id);
-        }
-      }),
-      { seed: SEED, numRuns: RUNS_PER_SITE },
-    );
-    console.log(`fuzz ${platform} ${site}: ${counter} generated values, seed ${SEED}`);
-    expect(counter).toBeGreaterThanOrEqual(RUNS_PER_SITE);
-    expect((await request(server).get('/fuzz/alive')).text).toBe('alive');
-  });
+  it.each(['handler', 'guard', 'pipe'])(
+    `answers ${RUNS_PER_SITE} generated values thrown from a %s with a safe envelope (seed ${SEED})`,
+    async (site) => {
+      const server = app.getHttpServer();
+      let counter = 0;
+      await fc.assert(
+        fc.asyncProperty(thrownValue, async (build) => {
+          const id = `c${(counter += 1)}`;
+          cases.set(id, build());
+          try {
+            const started = Date.now();
+            const response = await request(server).get(`/fuzz/${site}/${id}`).set('X-Case', id).timeout(TIME_BOUND_MS);
+            expect(Date.now() - started).toBeLessThan(TIME_BOUND_MS);
+            expect(response.status).toBeGreaterThanOrEqual(400);
+            expect(response.status).toBeLessThanOrEqual(599);
+            expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+            const body = JSON.parse(response.text);
+            expect(body).toEqual({
+              code: expect.any(Number),
+              reason: expect.any(String),
+              message: expect.any(String),
+              requestId: response.headers['x-request-id'],
+            });
+            expect(response.text).not.toContain(MARKER);
+            expect(response.text).not.toContain('/srv/app');
+          } finally {
+            cases.delete(id);
+          }
+        }),
+        { seed: SEED, numRuns: RUNS_PER_SITE },
+      );
+      console.log(`fuzz ${platform} ${site}: ${counter} generated values, seed ${SEED}`);
+      expect(counter).toBeGreaterThanOrEqual(RUNS_PER_SITE);
+      expect((await request(server).get('/fuzz/alive')).text).toBe('alive');
+    },
+  );
 });

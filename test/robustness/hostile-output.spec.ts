@@ -27,7 +27,11 @@ class HostileOutputController {
   events(): Observable<MessageEvent> {
     return concat(
       of({ data: 'first' }),
-      timer(20).pipe(map(() => { throw new Error('stream broke: password=hunter2'); })),
+      timer(20).pipe(
+        map(() => {
+          throw new Error('stream broke: password=hunter2');
+        }),
+      ),
     );
   }
 
@@ -51,7 +55,10 @@ describe.each(PLATFORMS)('hostile output on %s', (platform) => {
   const unhandled = collectUnhandledRejections();
 
   beforeAll(async () => {
-    app = await createApp(platform, { imports: [ErrorHandlingModule.forRoot({ mode: 'production' })], controllers: [HostileOutputController] });
+    app = await createApp(platform, {
+      imports: [ErrorHandlingModule.forRoot({ mode: 'production' })],
+      controllers: [HostileOutputController],
+    });
     await app.listen(0, '127.0.0.1');
     port = app.getHttpServer().address().port;
   });
@@ -65,7 +72,11 @@ describe.each(PLATFORMS)('hostile output on %s', (platform) => {
     const response = await request(app.getHttpServer()).get('/huge-details');
     expect(response.status).toBe(400);
     expect(response.text.length).toBeLessThan(1_000);
-    expect(response.body).toMatchObject({ code: 1100, message: 'Too much to say', details: { omitted: true, length: expect.any(Number) } });
+    expect(response.body).toMatchObject({
+      code: 1100,
+      message: 'Too much to say',
+      details: { omitted: true, length: expect.any(Number) },
+    });
     expect(response.body.details.length).toBeGreaterThan(64 * 1024);
   });
 
@@ -85,7 +96,9 @@ describe.each(PLATFORMS)('hostile output on %s', (platform) => {
   });
 
   it('ends a file stream that fails after its headers, leaking nothing', async () => {
-    const response = await sendRaw(port, 'GET /file HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n').catch(() => undefined);
+    const response = await sendRaw(port, 'GET /file HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n').catch(
+      () => undefined,
+    );
     expect(response?.body ?? '').not.toContain('hunter2');
   });
 });

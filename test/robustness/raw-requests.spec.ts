@@ -31,7 +31,8 @@ const post = (body: string | Buffer, contentType = 'application/json', extra = '
   return Buffer.concat([Buffer.from(head), bytes]);
 };
 
-const get = (path: string, extra = '') => `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
+const get = (path: string, extra = '') =>
+  `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
 
 function expectEnvelope(response: RawResponse, status: number, reason: string): void {
   expect(response.status).toBe(status);
@@ -62,7 +63,11 @@ describe.each(PLATFORMS)('bad requests over a raw socket on %s', (platform) => {
   });
 
   it('answers invalid UTF-8 in a JSON body with 400 INVALID_INPUT', async () => {
-    expectEnvelope(await sendRaw(port, post(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0xc3]))), 400, 'INVALID_INPUT');
+    expectEnvelope(
+      await sendRaw(port, post(Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0xc3]))),
+      400,
+      'INVALID_INPUT',
+    );
   });
 
   it('answers a content type it cannot parse with 200 or a 415 envelope', async () => {
@@ -82,7 +87,10 @@ describe.each(PLATFORMS)('bad requests over a raw socket on %s', (platform) => {
   });
 
   it('survives a chunked body that stops halfway', async () => {
-    await sendAndHangUp(port, 'POST /sink HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"partial": tr');
+    await sendAndHangUp(
+      port,
+      'POST /sink HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{"partial": tr',
+    );
   });
 
   it('survives a client that disconnects while its handler is failing', async () => {

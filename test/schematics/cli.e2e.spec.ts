@@ -1,7 +1,17 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -39,14 +49,21 @@ function installPackages(appDir: string): void {
 
 /** Runs a binary in `cwd`, returning what it printed without colours (the Nest CLI may print an error and exit 0). */
 function run(cwd: string, script: string, ...args: string[]): string {
-  const result = spawnSync(process.execPath, [script, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
+  const result = spawnSync(process.execPath, [script, ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, CI: 'true' },
+  });
   return stripVTControlCharacters(`${result.stdout}${result.stderr}`);
 }
 
 const nestGenerate = (...args: string[]) => run(app, NEST, 'g', '-c', 'nestjs-error-handling', ...args);
 const read = (path: string) => readFileSync(join(app, path), 'utf8');
 const sourceSnapshot = () =>
-  readdirSync(join(app, 'src'), { recursive: true, encoding: 'utf8' }).map((path) => [path, existsSync(join(app, 'src', path))]);
+  readdirSync(join(app, 'src'), { recursive: true, encoding: 'utf8' }).map((path) => [
+    path,
+    existsSync(join(app, 'src', path)),
+  ]);
 
 // What the app's own code does with the generated pieces: throw the exception, use the filter.
 const PRODUCTS_CONTROLLER = `import { Controller, Get, UseFilters } from '@nestjs/common';
@@ -93,7 +110,9 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
     expect(outputs.init).toContain('UPDATE src/app.module.ts');
     expect(outputs.init).toContain('CREATE src/errors/error-codes.ts');
     const rootModule = read('src/app.module.ts');
-    expect(rootModule).toContain("import { AppController } from './app.controller.js';\nimport { ErrorHandlingModule } from 'nestjs-error-handling';");
+    expect(rootModule).toContain(
+      "import { AppController } from './app.controller.js';\nimport { ErrorHandlingModule } from 'nestjs-error-handling';",
+    );
     expect(rootModule).toContain('imports: [ErrorHandlingModule.forRoot()],');
     expect(read('src/errors/error-codes.ts')).toContain('export const AppError = defineErrorCodes({');
   });
@@ -107,7 +126,9 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
 
   it('exception writes the class and spec beside the catalogue and adds its entry', () => {
     expect(outputs.exception).toContain('CREATE src/errors/product-not-found.exception.ts');
-    expect(read('src/errors/product-not-found.exception.spec.ts')).toContain("from './product-not-found.exception.js';");
+    expect(read('src/errors/product-not-found.exception.spec.ts')).toContain(
+      "from './product-not-found.exception.js';",
+    );
     expect(read('src/errors/error-codes.ts')).toContain(
       "PRODUCT_NOT_FOUND: { code: 6001, status: 400, message: 'Product not found' },",
     );
@@ -121,7 +142,9 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
 
   it('the schematics binary passes the options nest g does not', () => {
     expect(outputs.status).toContain('CREATE src/errors/out-of-stock.exception.ts');
-    expect(read('src/errors/error-codes.ts')).toContain("OUT_OF_STOCK: { code: 6002, status: 409, message: 'Out of stock' },");
+    expect(read('src/errors/error-codes.ts')).toContain(
+      "OUT_OF_STOCK: { code: 6002, status: 409, message: 'Out of stock' },",
+    );
     expect(existsSync(join(app, 'src/errors/out-of-stock.exception.spec.ts'))).toBe(false);
   });
 
@@ -161,11 +184,18 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
     let nestApp: INestApplication;
 
     beforeAll(async () => {
-      const { AppModule } = (await import(pathToFileURL(join(app, 'src/app.module.ts')).href)) as { AppModule: new () => unknown };
-      const { ProductsController } = (await import(pathToFileURL(join(app, 'src/products/products.controller.ts')).href)) as {
+      const { AppModule } = (await import(pathToFileURL(join(app, 'src/app.module.ts')).href)) as {
+        AppModule: new () => unknown;
+      };
+      const { ProductsController } = (await import(
+        pathToFileURL(join(app, 'src/products/products.controller.ts')).href
+      )) as {
         ProductsController: new () => unknown;
       };
-      const moduleRef = await Test.createTestingModule({ imports: [AppModule], controllers: [ProductsController] }).compile();
+      const moduleRef = await Test.createTestingModule({
+        imports: [AppModule],
+        controllers: [ProductsController],
+      }).compile();
       nestApp = moduleRef.createNestApplication({ logger: false });
       await nestApp.init();
     });

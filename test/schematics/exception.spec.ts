@@ -8,7 +8,8 @@ describe('exception schematic', () => {
   it('writes the exception and its spec beside the catalogue, bound to a new entry', async () => {
     const tree = await runner().runSchematic('exception', { name: 'product-not-found' }, appWithCatalogue());
 
-    expect(tree.readContent('src/errors/product-not-found.exception.ts')).toBe(`import { OperatedException, type OperatedExceptionOptions } from 'nestjs-error-handling';
+    expect(tree.readContent('src/errors/product-not-found.exception.ts'))
+      .toBe(`import { OperatedException, type OperatedExceptionOptions } from 'nestjs-error-handling';
 import { AppError } from './error-codes';
 
 /** Answers with the catalogue entry AppError.PRODUCT_NOT_FOUND. */
@@ -27,8 +28,15 @@ export class ProductNotFoundException extends OperatedException {
   });
 
   it('--status sets the new entry status, and codes go on from the highest app code', async () => {
-    const catalogue = CATALOGUE.replace('...ErrorCode,', "...ErrorCode,\n  OUT_OF_STOCK: { code: 6007, status: 409, message: 'Out of stock' },");
-    const tree = await runner().runSchematic('exception', { name: 'ProductNotFound', status: 404 }, appWithCatalogue(catalogue));
+    const catalogue = CATALOGUE.replace(
+      '...ErrorCode,',
+      "...ErrorCode,\n  OUT_OF_STOCK: { code: 6007, status: 409, message: 'Out of stock' },",
+    );
+    const tree = await runner().runSchematic(
+      'exception',
+      { name: 'ProductNotFound', status: 404 },
+      appWithCatalogue(catalogue),
+    );
 
     expect(tree.readContent('src/errors/error-codes.ts')).toContain(
       "PRODUCT_NOT_FOUND: { code: 6008, status: 404, message: 'Product not found' },",
@@ -37,7 +45,10 @@ export class ProductNotFoundException extends OperatedException {
   });
 
   it('reuses an entry the catalogue already defines', async () => {
-    const catalogue = CATALOGUE.replace('...ErrorCode,', "...ErrorCode,\n  PRODUCT_NOT_FOUND: { code: 7001, status: 404, message: 'No such product' },");
+    const catalogue = CATALOGUE.replace(
+      '...ErrorCode,',
+      "...ErrorCode,\n  PRODUCT_NOT_FOUND: { code: 7001, status: 404, message: 'No such product' },",
+    );
     const tree = await runner().runSchematic('exception', { name: 'product-not-found' }, appWithCatalogue(catalogue));
 
     expect(tree.readContent('src/errors/error-codes.ts')).toBe(catalogue);
@@ -45,17 +56,29 @@ export class ProductNotFoundException extends OperatedException {
   });
 
   it('--code binds to an existing entry of the catalogue without adding one', async () => {
-    const tree = await runner().runSchematic('exception', { name: 'product-missing', code: 'RESOURCE_NOT_FOUND' }, appWithCatalogue());
+    const tree = await runner().runSchematic(
+      'exception',
+      { name: 'product-missing', code: 'RESOURCE_NOT_FOUND' },
+      appWithCatalogue(),
+    );
 
     expect(tree.readContent('src/errors/error-codes.ts')).toBe(CATALOGUE);
-    expect(tree.readContent('src/errors/product-missing.exception.ts')).toContain('super(AppError.RESOURCE_NOT_FOUND, message, options);');
+    expect(tree.readContent('src/errors/product-missing.exception.ts')).toContain(
+      'super(AppError.RESOURCE_NOT_FOUND, message, options);',
+    );
   });
 
   it('--code without a catalogue binds to the library ErrorCode', async () => {
-    const tree = await runner().runSchematic('exception', { name: 'product-missing', code: 'RESOURCE_NOT_FOUND' }, nestAppTree());
+    const tree = await runner().runSchematic(
+      'exception',
+      { name: 'product-missing', code: 'RESOURCE_NOT_FOUND' },
+      nestAppTree(),
+    );
 
     const content = tree.readContent('src/errors/product-missing.exception.ts');
-    expect(content).toContain("import { ErrorCode, OperatedException, type OperatedExceptionOptions } from 'nestjs-error-handling';");
+    expect(content).toContain(
+      "import { ErrorCode, OperatedException, type OperatedExceptionOptions } from 'nestjs-error-handling';",
+    );
     expect(content).toContain('super(ErrorCode.RESOURCE_NOT_FOUND, message, options);');
     expect(tree.readContent('src/errors/product-missing.exception.spec.ts')).toContain(
       "import { ErrorCode, OperatedException } from 'nestjs-error-handling';",
@@ -63,8 +86,16 @@ export class ProductNotFoundException extends OperatedException {
   });
 
   it('--path puts the files in a folder of that path, --flat straight in it', async () => {
-    const nested = await runner().runSchematic('exception', { name: 'product-not-found', path: 'products' }, appWithCatalogue());
-    const flat = await runner().runSchematic('exception', { name: 'product-not-found', path: 'products', flat: true }, appWithCatalogue());
+    const nested = await runner().runSchematic(
+      'exception',
+      { name: 'product-not-found', path: 'products' },
+      appWithCatalogue(),
+    );
+    const flat = await runner().runSchematic(
+      'exception',
+      { name: 'product-not-found', path: 'products', flat: true },
+      appWithCatalogue(),
+    );
 
     expect(nested.readContent('src/products/product-not-found/product-not-found.exception.ts')).toContain(
       "import { AppError } from '../../errors/error-codes';",
@@ -84,9 +115,15 @@ export class ProductNotFoundException extends OperatedException {
 
   it('--no-spec leaves the spec out; --specFileSuffix renames it', async () => {
     const noSpec = await runner().runSchematic('exception', { name: 'gone', spec: false }, appWithCatalogue());
-    const suffixed = await runner().runSchematic('exception', { name: 'gone', specFileSuffix: 'test' }, appWithCatalogue());
+    const suffixed = await runner().runSchematic(
+      'exception',
+      { name: 'gone', specFileSuffix: 'test' },
+      appWithCatalogue(),
+    );
 
-    expect(noSpec.files.filter((path) => path.startsWith('/src/errors/gone'))).toEqual(['/src/errors/gone.exception.ts']);
+    expect(noSpec.files.filter((path) => path.startsWith('/src/errors/gone'))).toEqual([
+      '/src/errors/gone.exception.ts',
+    ]);
     expect(suffixed.exists('src/errors/gone.exception.test.ts')).toBe(true);
   });
 
@@ -107,9 +144,14 @@ export class ProductNotFoundException extends OperatedException {
     ['no name', { name: '' }, /Option \(name\) is required/],
     ['a status outside 400–599', { name: 'gone', status: 302 }, /status/],
     ['a --code that is not an entry key', { name: 'gone', code: 'not-a-key' }, /code/],
-    ['a --code the catalogue does not have', { name: 'gone', code: 'NOPE' }, /NOPE is not an entry of src\/errors\/error-codes.ts/],
+    [
+      'a --code the catalogue does not have',
+      { name: 'gone', code: 'NOPE' },
+      /NOPE is not an entry of src\/errors\/error-codes.ts/,
+    ],
   ])('refuses %s, writing nothing', async (_, options, message) => {
-    const strictCatalogue = "import { defineErrorCodes } from 'nestjs-error-handling';\nexport const AppError = defineErrorCodes({});\n";
+    const strictCatalogue =
+      "import { defineErrorCodes } from 'nestjs-error-handling';\nexport const AppError = defineErrorCodes({});\n";
     const tree = appWithCatalogue(strictCatalogue);
     const before = snapshot(tree);
 
@@ -137,6 +179,8 @@ export class ProductNotFoundException extends OperatedException {
   it('refuses to run outside a Nest application', async () => {
     const tree = nestAppTree({}, { dependencies: {} });
 
-    await expect(runner().runSchematic('exception', { name: 'gone', code: 'GONE' }, tree)).rejects.toThrow(/not a Nest application/);
+    await expect(runner().runSchematic('exception', { name: 'gone', code: 'GONE' }, tree)).rejects.toThrow(
+      /not a Nest application/,
+    );
   });
 });

@@ -53,7 +53,8 @@ export class AppModule {}
   });
 
   it('creates the imports property when the module has none', async () => {
-    const rootModule = "import { Module } from '@nestjs/common';\n\n@Module({ providers: [] })\nexport class AppModule {}\n";
+    const rootModule =
+      "import { Module } from '@nestjs/common';\n\n@Module({ providers: [] })\nexport class AppModule {}\n";
     const tree = await runner().runSchematic('init', {}, nestAppTree({ 'src/app.module.ts': rootModule }));
 
     expect(tree.readContent('src/app.module.ts')).toContain(
@@ -78,7 +79,11 @@ export class AppModule {}
   });
 
   it('--pino imports LoggerModule.forRoot() when nestjs-pino is a dependency', async () => {
-    const tree = await runner().runSchematic('init', { pino: true }, nestAppTree({}, withDependencies({ 'nestjs-pino': '^5.2.1' })));
+    const tree = await runner().runSchematic(
+      'init',
+      { pino: true },
+      nestAppTree({}, withDependencies({ 'nestjs-pino': '^5.2.1' })),
+    );
 
     const content = tree.readContent('src/app.module.ts');
     expect(content).toContain("import { LoggerModule } from 'nestjs-pino';");
@@ -106,7 +111,8 @@ export class AppModule {}
   });
 
   it('keeps an existing catalogue as it is', async () => {
-    const catalogue = "import { defineErrorCodes } from 'nestjs-error-handling';\nexport const Mine = defineErrorCodes({});\n";
+    const catalogue =
+      "import { defineErrorCodes } from 'nestjs-error-handling';\nexport const Mine = defineErrorCodes({});\n";
     const tree = await runner().runSchematic('init', {}, nestAppTree({ 'src/errors/error-codes.ts': catalogue }));
 
     expect(tree.readContent('src/errors/error-codes.ts')).toBe(catalogue);
@@ -114,10 +120,30 @@ export class AppModule {}
 
   it.each([
     ['there is no package.json', () => withoutFile(nestAppTree(), 'package.json'), /No package.json here/],
-    ['the app does not depend on @nestjs/core', () => nestAppTree({}, { dependencies: { express: '*' } }), /not a Nest application/],
-    ['the root module is missing', () => withoutFile(nestAppTree(), 'src/app.module.ts'), /Root module not found: src\/app.module.ts/],
-    ['the root module has no @Module()', () => nestAppTree({ 'src/app.module.ts': 'export class AppModule {}\n' }), /no class decorated with @Module/],
-    ['the imports are not a list', () => nestAppTree({ 'src/app.module.ts': "import { Module } from '@nestjs/common';\nconst shared = [];\n@Module({ imports: shared })\nexport class AppModule {}\n" }), /not an array literal/],
+    [
+      'the app does not depend on @nestjs/core',
+      () => nestAppTree({}, { dependencies: { express: '*' } }),
+      /not a Nest application/,
+    ],
+    [
+      'the root module is missing',
+      () => withoutFile(nestAppTree(), 'src/app.module.ts'),
+      /Root module not found: src\/app.module.ts/,
+    ],
+    [
+      'the root module has no @Module()',
+      () => nestAppTree({ 'src/app.module.ts': 'export class AppModule {}\n' }),
+      /no class decorated with @Module/,
+    ],
+    [
+      'the imports are not a list',
+      () =>
+        nestAppTree({
+          'src/app.module.ts':
+            "import { Module } from '@nestjs/common';\nconst shared = [];\n@Module({ imports: shared })\nexport class AppModule {}\n",
+        }),
+      /not an array literal/,
+    ],
   ])('refuses to run when %s, writing nothing', async (_, makeTree, message) => {
     const tree = makeTree();
     const before = snapshot(tree);
@@ -128,8 +154,15 @@ export class AppModule {}
 
   it('accepts the options the Nest CLI passes to every schematic', async () => {
     const cliOptions = {
-      name: undefined, language: 'ts', sourceRoot: 'src', spec: true, flat: false, specFileSuffix: 'spec',
-      format: false, skipImport: false, collection: 'nestjs-error-handling',
+      name: undefined,
+      language: 'ts',
+      sourceRoot: 'src',
+      spec: true,
+      flat: false,
+      specFileSuffix: 'spec',
+      format: false,
+      skipImport: false,
+      collection: 'nestjs-error-handling',
     };
     const tree = await runner().runSchematic('init', cliOptions, nestAppTree());
 

@@ -20,7 +20,11 @@ export class LogCapture {
   }
 
   get lines(): LogLine[] {
-    return this.raw.join('').split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine);
+    return this.raw
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as LogLine);
   }
 
   /** Lines that belong to one request: ours by `requestId`, pino-http's by `req.id`. */

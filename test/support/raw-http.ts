@@ -29,7 +29,10 @@ export function sendRaw(port: number, payload: string | Buffer, timeoutMs = 5_00
       const split = text.indexOf('\r\n\r\n');
       const [statusLine, ...headerLines] = text.slice(0, split).split('\r\n');
       const headers = Object.fromEntries(
-        headerLines.map((line) => [line.slice(0, line.indexOf(':')).toLowerCase(), line.slice(line.indexOf(':') + 1).trim()]),
+        headerLines.map((line) => [
+          line.slice(0, line.indexOf(':')).toLowerCase(),
+          line.slice(line.indexOf(':') + 1).trim(),
+        ]),
       );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) });
     });

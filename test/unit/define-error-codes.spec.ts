@@ -3,9 +3,20 @@ import { defineErrorCodes, ErrorCode } from '../../src/index.js';
 describe('ErrorCode', () => {
   it('keeps the nine contract codes with their numbers and statuses', () => {
     const contract = Object.fromEntries(
-      ['INVALID_INPUT', 'EMPTY_TOKEN', 'TOKEN_EXPIRED', 'INVALID_TOKEN', 'DENIED_PERMISSION', 'RESOURCE_NOT_FOUND', 'UNEXPECTED_ERROR', 'CONNECTION_ERROR', 'MODEL_TIMEOUT'].map(
-        (reason) => [reason, [ErrorCode[reason as keyof typeof ErrorCode].code, ErrorCode[reason as keyof typeof ErrorCode].status]],
-      ),
+      [
+        'INVALID_INPUT',
+        'EMPTY_TOKEN',
+        'TOKEN_EXPIRED',
+        'INVALID_TOKEN',
+        'DENIED_PERMISSION',
+        'RESOURCE_NOT_FOUND',
+        'UNEXPECTED_ERROR',
+        'CONNECTION_ERROR',
+        'MODEL_TIMEOUT',
+      ].map((reason) => [
+        reason,
+        [ErrorCode[reason as keyof typeof ErrorCode].code, ErrorCode[reason as keyof typeof ErrorCode].status],
+      ]),
     );
     expect(contract).toEqual({
       INVALID_INPUT: [1100, 400],
@@ -18,7 +29,12 @@ describe('ErrorCode', () => {
       CONNECTION_ERROR: [9001, 503],
       MODEL_TIMEOUT: [9101, 504],
     });
-    expect(ErrorCode.RESOURCE_NOT_FOUND).toEqual({ code: 4001, reason: 'RESOURCE_NOT_FOUND', status: 404, message: 'Resource not found' });
+    expect(ErrorCode.RESOURCE_NOT_FOUND).toEqual({
+      code: 4001,
+      reason: 'RESOURCE_NOT_FOUND',
+      status: 404,
+      message: 'Resource not found',
+    });
   });
 
   it('is frozen', () => {
@@ -29,13 +45,25 @@ describe('ErrorCode', () => {
 
 describe('defineErrorCodes', () => {
   it('extends the default catalogue with typed entries whose reason is their key', () => {
-    const AppError = defineErrorCodes({ ...ErrorCode, PRODUCT_SOLD_OUT: { code: 4101, status: 409, message: 'Product is sold out' } });
-    expect(AppError.PRODUCT_SOLD_OUT).toEqual({ code: 4101, reason: 'PRODUCT_SOLD_OUT', status: 409, message: 'Product is sold out' });
+    const AppError = defineErrorCodes({
+      ...ErrorCode,
+      PRODUCT_SOLD_OUT: { code: 4101, status: 409, message: 'Product is sold out' },
+    });
+    expect(AppError.PRODUCT_SOLD_OUT).toEqual({
+      code: 4101,
+      reason: 'PRODUCT_SOLD_OUT',
+      status: 409,
+      message: 'Product is sold out',
+    });
     expect(AppError.RESOURCE_NOT_FOUND).toEqual(ErrorCode.RESOURCE_NOT_FOUND);
   });
 
   it.each([
-    ['a duplicate code', { A: { code: 7, status: 400, message: 'a' }, B: { code: 7, status: 409, message: 'b' } }, 'code 7 is used by both A and B'],
+    [
+      'a duplicate code',
+      { A: { code: 7, status: 400, message: 'a' }, B: { code: 7, status: 409, message: 'b' } },
+      'code 7 is used by both A and B',
+    ],
     ['a non-integer code', { A: { code: 1.5, status: 400, message: 'a' } }, 'entry A has code 1.5'],
     ['a negative code', { A: { code: -1, status: 400, message: 'a' } }, 'entry A has code -1'],
     ['a status under 400', { A: { code: 1, status: 302, message: 'a' } }, 'entry A has status 302'],

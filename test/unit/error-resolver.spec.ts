@@ -1,7 +1,13 @@
 import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
-import { defineErrorCodes, ErrorCode, OnError, OperatedException, type ErrorHandlingModuleOptions } from '../../src/index.js';
+import {
+  defineErrorCodes,
+  ErrorCode,
+  OnError,
+  OperatedException,
+  type ErrorHandlingModuleOptions,
+} from '../../src/index.js';
 import { resolveErrorHandlingOptions } from '../../src/options/resolve-options.js';
 import { ErrorResolver } from '../../src/resolve/error-resolver.js';
 import type { Resolution } from '../../src/resolve/resolve.interfaces.js';
@@ -71,7 +77,12 @@ describe('ErrorResolver precedence', () => {
     ['method: nearest class wins (Sub)', new Sub(), methodRoute, 102],
     ['method: nearest class wins (SubSub → Sub)', new SubSub(), methodRoute, 102],
     ['controller beats module (Base)', new Base(), controllerRoute, 201],
-    ['controller: nearest class wins (SubSub → Sub), even though the module maps SubSub itself', new SubSub(), controllerRoute, 202],
+    [
+      'controller: nearest class wins (SubSub → Sub), even though the module maps SubSub itself',
+      new SubSub(),
+      controllerRoute,
+      202,
+    ],
     ['module when the controller maps nothing (Base)', new Base(), bareRoute, 301],
     ['module: nearest class wins (SubSub)', new SubSub(), bareRoute, 302],
     ['module: Sub falls to Base', new Sub(), bareRoute, 301],
@@ -100,18 +111,29 @@ describe('ErrorResolver precedence', () => {
   it('answers connection failures, also deep in the cause chain, with CONNECTION_ERROR', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
     expect(resolve(new TypeError('fetch failed', { cause: refused })).entry).toBe(ErrorCode.CONNECTION_ERROR);
-    expect(resolve(new Error('outer', { cause: new AggregateError([refused]) })).entry).toBe(ErrorCode.CONNECTION_ERROR);
+    expect(resolve(new Error('outer', { cause: new AggregateError([refused]) })).entry).toBe(
+      ErrorCode.CONNECTION_ERROR,
+    );
   });
 
   it('keeps the details the defaults found when an entry target maps the error', () => {
-    const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[BadRequestException, Codes.MODULE_BASE]] }), new Reflector());
-    const resolved = resolver.resolve(new BadRequestException(['a must be set']), new ExecutionContextHost([{}, {}, () => undefined])) as Resolution;
+    const resolver = new ErrorResolver(
+      resolveErrorHandlingOptions({ handlers: [[BadRequestException, Codes.MODULE_BASE]] }),
+      new Reflector(),
+    );
+    const resolved = resolver.resolve(
+      new BadRequestException(['a must be set']),
+      new ExecutionContextHost([{}, {}, () => undefined]),
+    ) as Resolution;
     expect(resolved.entry).toBe(Codes.MODULE_BASE);
     expect(resolved.details).toEqual(['a must be set']);
   });
 
   it('lets a 503 status handler override the CONNECTION_ERROR default', () => {
-    const resolver = new ErrorResolver(resolveErrorHandlingOptions({ handlers: [[503, Codes.MODULE_503]] }), new Reflector());
+    const resolver = new ErrorResolver(
+      resolveErrorHandlingOptions({ handlers: [[503, Codes.MODULE_503]] }),
+      new Reflector(),
+    );
     const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
     const resolved = resolver.resolve(refused, new ExecutionContextHost([{}, {}, () => undefined])) as Resolution;
     expect(resolved.entry).toBe(Codes.MODULE_503);
@@ -122,7 +144,12 @@ describe('ErrorResolver precedence', () => {
   });
 
   it('gives unusual statuses a generic entry', () => {
-    expect(resolve(new HttpException('client closed', 499)).entry).toEqual({ code: 4990, reason: 'HTTP_499', status: 499, message: 'Error' });
+    expect(resolve(new HttpException('client closed', 499)).entry).toEqual({
+      code: 4990,
+      reason: 'HTTP_499',
+      status: 499,
+      message: 'Error',
+    });
   });
 });
 

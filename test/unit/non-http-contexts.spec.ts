@@ -8,7 +8,10 @@ describe('the catch-all outside HTTP', () => {
   let filter: ErrorHandlingFilter;
 
   beforeAll(async () => {
-    const moduleRef = await Test.createTestingModule({ imports: [ErrorHandlingModule.forRoot()], providers: [ErrorHandlingFilter] }).compile();
+    const moduleRef = await Test.createTestingModule({
+      imports: [ErrorHandlingModule.forRoot()],
+      providers: [ErrorHandlingFilter],
+    }).compile();
     filter = moduleRef.get(ErrorHandlingFilter);
   });
 

@@ -12,7 +12,11 @@ describe('OperatedException', () => {
     expect(exception).toBeInstanceOf(HttpException);
     expect(exception.getStatus()).toBe(404);
     expect(exception.message).toBe('Product not found');
-    expect([exception.code, exception.reason, exception.entry]).toEqual([4001, 'RESOURCE_NOT_FOUND', ErrorCode.RESOURCE_NOT_FOUND]);
+    expect([exception.code, exception.reason, exception.entry]).toEqual([
+      4001,
+      'RESOURCE_NOT_FOUND',
+      ErrorCode.RESOURCE_NOT_FOUND,
+    ]);
     expect(exception.details).toEqual({ productId: 99 });
     expect(exception.headers).toEqual({ 'Retry-After': '30' });
     expect(exception.cause).toBe(cause);

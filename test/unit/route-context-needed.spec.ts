@@ -41,6 +41,8 @@ describe('isRouteContextNeeded: the route-recording guard is installed only wher
   });
 
   it('is true with a module handler function, whose context names the route', async () => {
-    expect(isRouteContextNeeded(await modulesOf(PlainController), [[DomainError, () => new Error() as never]])).toBe(true);
+    expect(isRouteContextNeeded(await modulesOf(PlainController), [[DomainError, () => new Error() as never]])).toBe(
+      true,
+    );
   });
 });

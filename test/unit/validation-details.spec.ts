@@ -4,7 +4,11 @@ import fc from 'fast-check';
 import { ErrorCode } from '../../src/index.js';
 import { inputErrorContent, validationMessagesOf } from '../../src/validation/validation-details.js';
 
-function validationError(property: string, constraints?: Record<string, string>, children: ValidationError[] = []): ValidationError {
+function validationError(
+  property: string,
+  constraints?: Record<string, string>,
+  children: ValidationError[] = [],
+): ValidationError {
   return Object.assign(new ValidationError(), { property, constraints, children });
 }
 
@@ -13,9 +17,12 @@ function errorsOf(depth: number): fc.Arbitrary<ValidationError[]> {
   const error = fc
     .record({
       property: fc.oneof(fc.constantFrom('name', 'items', 'address'), fc.nat(20).map(String)),
-      constraints: fc.option(fc.dictionary(fc.constantFrom('isNotEmpty', 'isInt', 'min'), fc.string({ maxLength: 8 }), { maxKeys: 3 }), {
-        nil: undefined,
-      }),
+      constraints: fc.option(
+        fc.dictionary(fc.constantFrom('isNotEmpty', 'isInt', 'min'), fc.string({ maxLength: 8 }), { maxKeys: 3 }),
+        {
+          nil: undefined,
+        },
+      ),
       children: depth === 0 ? fc.constant<ValidationError[]>([]) : errorsOf(depth - 1),
     })
     .map(({ property, constraints, children }) => validationError(property, constraints, children));
@@ -26,7 +33,8 @@ const errorTrees = errorsOf(3);
 
 function failedNodeCount(errors: readonly ValidationError[]): number {
   return errors.reduce(
-    (count, error) => count + (Object.keys(error.constraints ?? {}).length > 0 ? 1 : 0) + failedNodeCount(error.children ?? []),
+    (count, error) =>
+      count + (Object.keys(error.constraints ?? {}).length > 0 ? 1 : 0) + failedNodeCount(error.children ?? []),
     0,
   );
 }
@@ -36,7 +44,9 @@ describe('inputErrorContent', () => {
     validationError('email', { isEmail: 'email must be an email' }),
     validationError('items', { arrayMaxSize: 'items must contain no more than 2 elements' }, [
       validationError('1', undefined, [
-        validationError('tags', undefined, [validationError('0', undefined, [validationError('label', { isNotEmpty: 'label should not be empty' })])]),
+        validationError('tags', undefined, [
+          validationError('0', undefined, [validationError('label', { isNotEmpty: 'label should not be empty' })]),
+        ]),
       ]),
     ]),
   ];
@@ -62,7 +72,10 @@ describe('inputErrorContent', () => {
 
   it('keeps strings and other values as they are, never their String() form', () => {
     const other = { field: 'x', note: 'made by hand' };
-    expect(inputErrorContent(['plain', other, 7], ErrorCode.INVALID_INPUT, 100)).toEqual({ message: '', details: ['plain', other, 7] });
+    expect(inputErrorContent(['plain', other, 7], ErrorCode.INVALID_INPUT, 100)).toEqual({
+      message: '',
+      details: ['plain', other, 7],
+    });
   });
 
   it('lists at most maxDetails entries and says how many there were', () => {
