@@ -265,9 +265,28 @@ class StockFilter extends OperatedExceptionFilter<StockError> {
   }
 }
 
+/** The same mapping through the protected hook, asynchronously, instead of overriding catch(). */
+@Catch(StockError)
+class StockHookFilter extends OperatedExceptionFilter<StockError> {
+  constructor(private readonly messages: StockMessages) {
+    super();
+  }
+
+  protected override async mapException(exception: StockError): Promise<OperatedException> {
+    await Promise.resolve();
+    return new OperatedException(AppError.PRODUCT_SOLD_OUT, `Hooked: ${this.messages.describe(exception)}`);
+  }
+}
+
 @Controller('filtered')
 @UseFilters(StockFilter)
 class FilteredController {
+  @Get('hooked')
+  @UseFilters(StockHookFilter)
+  hooked() {
+    throw new StockError('from the mapping hook');
+  }
+
   @Get('stock')
   stock() {
     throw new StockError('from a Nest filter');
@@ -456,5 +475,16 @@ describe.each(PLATFORMS)('router-level handlers on %s', (platform) => {
       requestId: 'filter-1',
     });
     expect((await get('/filtered/other')).status).toBe(500);
+  });
+
+  it('renders what a subclass returns from its mapException hook, with its injected provider', async () => {
+    const response = await get('/filtered/hooked').set('X-Request-Id', 'filter-2');
+    expect(response.status).toBe(409);
+    expect(response.body).toEqual({
+      code: 4101,
+      reason: 'PRODUCT_SOLD_OUT',
+      message: 'Hooked: Injected: from the mapping hook',
+      requestId: 'filter-2',
+    });
   });
 });

@@ -41,8 +41,37 @@ class RejectingFilter extends OperatedExceptionFilter<FilteredError> {
   }
 }
 
+/** A user filter whose `mapException` hook throws. */
+@Catch(FilteredError)
+class ThrowingHookFilter extends OperatedExceptionFilter<FilteredError> {
+  protected override mapException(): never {
+    throw new Error('bug in a mapping hook');
+  }
+}
+
+/** A user filter whose async `mapException` hook rejects. */
+@Catch(FilteredError)
+class RejectingHookFilter extends OperatedExceptionFilter<FilteredError> {
+  protected override async mapException(): Promise<never> {
+    await sleep(1);
+    throw new Error('async bug in a mapping hook');
+  }
+}
+
 @Controller('filtered')
 class FilteredController {
+  @Get('throwing-hook')
+  @UseFilters(ThrowingHookFilter)
+  throwingHook() {
+    throw new FilteredError('handled by a throwing hook');
+  }
+
+  @Get('rejecting-hook')
+  @UseFilters(RejectingHookFilter)
+  rejectingHook() {
+    throw new FilteredError('handled by a rejecting hook');
+  }
+
   @Get('throwing')
   @UseFilters(ThrowingFilter)
   throwing() {
@@ -92,7 +121,7 @@ describe.each(PLATFORMS)('faulty application pieces on %s', (platform) => {
     }
   });
 
-  it.each(['throwing', 'rejecting'])(
+  it.each(['throwing', 'rejecting', 'throwing-hook', 'rejecting-hook'])(
     'answers a 500 envelope when a user filter is %s, and keeps serving',
     async (kind) => {
       const app = await createApp(platform, {
