@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Inject, Module, NestModule, ValidationPipe } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
+import { applyToGateways } from './catch/gateway-filters.js';
 import { GlobalEnhancerOrderCheck } from './catch/global-enhancer-order.check.js';
 import { ErrorLogger } from './logging/error-logger.js';
 import { ErrorRecorder } from './logging/error-recorder.js';
@@ -22,11 +23,20 @@ import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { ErrorBodyRenderer } from './respond/error-body.formats.js';
+import { GraphqlResponder } from './respond/graphql.responder.js';
+import { GrpcResponder } from './respond/grpc.responder.js';
 import { HttpResponder } from './respond/http.responder.js';
+import { Responders } from './respond/responders.js';
+import { RpcResponder } from './respond/rpc.responder.js';
+import { WsResponder } from './respond/ws.responder.js';
 import { validationExceptionFactory } from './validation/validation-failed.exception.js';
 
 /** Whether any route needs its controller and method recorded (see RouteContextGuard). */
 const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');
+/** The module's filter as gateways get it (they never see global filters). */
+const GATEWAY_FILTER = Symbol('GATEWAY_FILTER');
+/** Done once the module's filter is on every gateway. */
+const GATEWAYS_FILTERED = Symbol('GATEWAYS_FILTERED');
 const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
 
 /**
@@ -52,9 +62,19 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [OPTIONS],
     },
     {
-      provide: HttpResponder,
-      useFactory: (adapterHost: HttpAdapterHost, renderer: ErrorBodyRenderer, options: ResolvedErrorHandlingOptions) =>
-        new HttpResponder(adapterHost, renderer, options.requestIdHeader),
+      provide: Responders,
+      useFactory: (
+        adapterHost: HttpAdapterHost,
+        renderer: ErrorBodyRenderer,
+        { requestIdHeader }: ResolvedErrorHandlingOptions,
+      ) =>
+        new Responders(
+          new HttpResponder(adapterHost, renderer, requestIdHeader),
+          new RpcResponder(requestIdHeader),
+          new GrpcResponder(requestIdHeader),
+          new WsResponder(),
+          new GraphqlResponder(requestIdHeader),
+        ),
       inject: [HttpAdapterHost, ErrorBodyRenderer, OPTIONS],
     },
     { provide: ErrorLogger, useFactory: (moduleRef: ModuleRef) => new ErrorLogger(moduleRef), inject: [ModuleRef] },
@@ -93,6 +113,12 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [ROUTE_CONTEXT_NEEDED],
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
+    { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
+    {
+      provide: GATEWAYS_FILTERED,
+      useFactory: (modules: ModulesContainer, filter: ErrorHandlingFilter) => applyToGateways(modules, filter),
+      inject: [ModulesContainer, GATEWAY_FILTER],
+    },
     {
       provide: GlobalEnhancerOrderCheck,
       useFactory: (modules: ModulesContainer, routeContextNeeded: boolean) =>
@@ -116,7 +142,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [OPTIONS, ErrorBodyRenderer, ModulesContainer],
     },
   ],
-  exports: [OPTIONS, ErrorResolver, HttpResponder, ErrorRecorder, ErrorLogger],
+  exports: [OPTIONS, ErrorResolver, Responders, ErrorRecorder, ErrorLogger],
 })
 export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule {
   static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {

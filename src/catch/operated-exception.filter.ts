@@ -1,8 +1,7 @@
 import { ArgumentsHost, ExceptionFilter, Inject } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { types } from 'node:util';
-import { throwError } from 'rxjs';
-import { Failure } from '../describe/failure.js';
+import { Failure, type Transport } from '../describe/failure.js';
 import { ErrorLogger } from '../logging/error-logger.js';
 import { ErrorRecorder } from '../logging/error-recorder.js';
 import { DEFAULTS } from '../options/error-handling.defaults.js';
@@ -10,7 +9,9 @@ import { RESOLVED_ERROR_HANDLING_OPTIONS, type ResolvedErrorHandlingOptions } fr
 import { requestIdOf } from '../request-id/request-id.js';
 import { ErrorResolver } from '../resolve/error-resolver.js';
 import type { Resolution } from '../resolve/resolve.interfaces.js';
-import { HttpResponder, writeFallback } from '../respond/http.responder.js';
+import { writeFallback } from '../respond/http.responder.js';
+import type { Responder } from '../respond/responder.interfaces.js';
+import { Responders } from '../respond/responders.js';
 
 /**
  * The module's exception pipeline: catch → resolve → describe → respond → record. Extend it
@@ -22,7 +23,7 @@ import { HttpResponder, writeFallback } from '../respond/http.responder.js';
 export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> {
   // Property injection keeps subclass constructors free of the base's dependencies.
   @Inject(ErrorResolver) private readonly resolver: ErrorResolver;
-  @Inject(HttpResponder) private readonly responder: HttpResponder;
+  @Inject(Responders) private readonly responders: Responders;
   @Inject(ErrorRecorder) private readonly recorder: ErrorRecorder;
   @Inject(ErrorLogger) private readonly errorLogger: ErrorLogger;
   @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) private readonly options: ResolvedErrorHandlingOptions;
@@ -40,8 +41,7 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
           ? result.catch((failure: unknown) => this.fallback(exception, failure, host, this.requestIdOf(host)))
           : result;
       } catch (failure) {
-        this.fallback(exception, failure, host, this.requestIdOf(host));
-        return undefined;
+        return this.fallback(exception, failure, host, this.requestIdOf(host));
       }
     };
   }
@@ -56,71 +56,88 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   }
 
   catch(exception: T, host: ArgumentsHost): unknown {
-    // Other transports have their own reply mechanics: hand the error back untouched.
-    if (host.getType() !== 'http') return host.getType() === 'rpc' ? throwError(() => exception) : exception;
+    const responder = this.responders?.for(host);
     const requestId = this.requestIdOf(host);
+    if (responder === undefined) return this.fallback(exception, undefined, host, requestId);
     try {
       const mapped = this.mapException(exception, host);
-      if (!types.isPromise(mapped)) return this.resolve(mapped, host, requestId);
+      if (!types.isPromise(mapped)) return this.resolve(mapped, host, responder, requestId);
       return mapped.then(
-        (settled) => this.resolve(settled, host, requestId),
+        (settled) => this.resolve(settled, host, responder, requestId),
         (failure: unknown) => this.fallback(exception, failure, host, requestId),
       );
     } catch (failure) {
-      this.fallback(exception, failure, host, requestId);
-      return undefined;
+      return this.fallback(exception, failure, host, requestId);
     }
   }
 
-  private resolve(exception: unknown, host: ArgumentsHost, requestId: string): Promise<void> | undefined {
+  private resolve(exception: unknown, host: ArgumentsHost, responder: Responder, requestId: string): unknown {
     try {
-      const resolution = this.resolver.resolve(exception, host);
-      if (!types.isPromise(resolution)) {
-        this.answer(exception, host, requestId, resolution);
-        return undefined;
-      }
+      const request = responder.requestOf(host);
+      const resolution = this.resolver.resolve(exception, host, request);
+      if (!types.isPromise(resolution)) return this.answer(exception, host, responder, requestId, resolution);
       return resolution.then(
-        (settled) => this.answer(exception, host, requestId, settled),
+        (settled) => this.answer(exception, host, responder, requestId, settled),
         (failure: unknown) => this.fallback(exception, failure, host, requestId),
       );
     } catch (failure) {
-      this.fallback(exception, failure, host, requestId);
-      return undefined;
+      return this.fallback(exception, failure, host, requestId);
     }
   }
 
   /** Describe, respond, then record: a logger or tracker that fails cannot change the answer. */
-  private answer(exception: unknown, host: ArgumentsHost, requestId: string, resolution: Resolution): void {
+  private answer(
+    exception: unknown,
+    host: ArgumentsHost,
+    responder: Responder,
+    requestId: string,
+    resolution: Resolution,
+  ): unknown {
     let failure: Failure;
+    let answer: unknown;
     try {
-      const caught = { exception, transport: 'http' as const, requestId, request: host.getArgByIndex(0), host };
+      const caught = {
+        exception,
+        transport: host.getType<Transport>(),
+        requestId,
+        request: responder.requestOf(host),
+        identity: responder.identityOf(host),
+        host,
+      };
       failure = new Failure(caught, resolution, this.options.mode === 'development');
-      this.responder.respond(failure);
+      answer = responder.respond(failure);
     } catch (failed) {
-      this.fallback(exception, failed, host, requestId);
-      return;
+      return this.fallback(exception, failed, host, requestId);
     }
     this.recorder.record(failure);
+    return answer;
   }
 
   /** Taken once per failure; works without injection too, for filters made with `new`. */
   private requestIdOf(host: ArgumentsHost): string {
     try {
-      return this.responder
-        ? this.responder.requestIdOf(host)
-        : requestIdOf(host.getArgByIndex(0), DEFAULTS.requestIdHeader.toLowerCase());
+      const responder = this.responders?.for(host);
+      if (responder !== undefined) return responder.requestIdOf(host);
+      if (host.getType() === 'http') return requestIdOf(host.getArgByIndex(0), DEFAULTS.requestIdHeader.toLowerCase());
     } catch {
-      return randomUUID();
+      // A call whose id cannot be read gets a new one.
     }
+    return randomUUID();
   }
 
-  /** The last resort when the pipeline itself failed: a fixed 500 envelope, or ending the response. */
-  private fallback(exception: unknown, failure: unknown, host: ArgumentsHost, requestId: string): void {
+  /**
+   * The last resort when the pipeline itself failed, or when the filter was made with `new`
+   * and has no dependencies: a fixed 500 answer on the call's transport.
+   */
+  private fallback(exception: unknown, failure: unknown, host: ArgumentsHost, requestId: string): unknown {
     try {
-      this.errorLogger?.logPipelineFailure(exception, failure);
+      if (failure !== undefined) this.errorLogger?.logPipelineFailure(exception, failure);
     } catch {
-      // Logging must not stop the reply.
+      // Logging must not stop the answer.
     }
-    writeFallback(host, this.options?.requestIdHeader ?? DEFAULTS.requestIdHeader, requestId);
+    const responder = this.responders?.for(host);
+    if (responder !== undefined) return responder.fallback(host, requestId);
+    if (host.getType() === 'http') writeFallback(host, DEFAULTS.requestIdHeader, requestId);
+    return undefined;
   }
 }

@@ -6,6 +6,9 @@ import type { Resolution } from '../resolve/resolve.interfaces.js';
 /** The kind of call a failure happened in: Nest's context types. */
 export type Transport = 'http' | 'rpc' | 'ws' | 'graphql';
 
+/** What identifies a call in its record, besides `req`: the RPC or WS pattern, the GraphQL field... */
+export type CallIdentity = Readonly<Record<string, string | undefined>>;
+
 /** What was caught, before anything was decided about it. */
 export interface Caught {
   /** The thrown value (after a filter subclass's mapping). */
@@ -13,8 +16,10 @@ export interface Caught {
   transport: Transport;
   /** Taken once, when the failure was caught; the fallback answer uses the same. */
   requestId: string;
-  /** The platform's request (HTTP), else undefined. */
+  /** The platform's request (HTTP, GraphQL over HTTP), else undefined. */
   request: unknown;
+  /** What identifies the call outside HTTP: the RPC or WS pattern, the GraphQL field... */
+  identity?: CallIdentity;
   /** Absent where there is no call, e.g. documentation examples. */
   host?: ArgumentsHost;
 }
@@ -35,6 +40,7 @@ export class Failure {
   readonly transport: Transport;
   readonly requestId: string;
   readonly request: unknown;
+  readonly identity: CallIdentity | undefined;
   readonly host: ArgumentsHost | undefined;
   readonly entry: ErrorCodeEntry;
   readonly status: number;
@@ -57,6 +63,7 @@ export class Failure {
     this.transport = caught.transport;
     this.requestId = caught.requestId;
     this.request = caught.request;
+    this.identity = caught.identity;
     this.host = caught.host;
     this.entry = entry;
     this.status = entry.status;

@@ -26,17 +26,23 @@ export function requestLogInfo(request: unknown, requestId: string, redactor: Lo
 
 /** What the log record says about a failure, and what reporters receive. */
 export function errorLogContext(failure: Failure, redactor: LogRedactor): ErrorLogContext {
-  const { status, code, reason, requestId, request, details } = failure;
-  const context: ErrorLogContext = {
-    status,
-    code,
-    reason,
-    message: failure.ownMessage,
-    requestId,
-    req: requestLogInfo(request, requestId, redactor),
-  };
+  const { transport, status, code, reason, requestId, request, details } = failure;
+  const context: ErrorLogContext = { transport, status, code, reason, message: failure.ownMessage, requestId };
+  if (request !== undefined) context.req = requestLogInfo(request, requestId, redactor);
+  for (const [key, value] of Object.entries(failure.identity ?? {})) {
+    if (value !== undefined) (context as unknown as Record<string, unknown>)[key] = value;
+  }
   if (details !== undefined) context.details = redactor.redact(details);
   return context;
+}
+
+/** The record's one-line text: the request line, or the call's transport and identity. */
+export function recordLineOf(context: ErrorLogContext): string {
+  const { req, status, reason, message } = context;
+  const call = req
+    ? `${req.method} ${req.url}`
+    : `${context.transport} ${context.pattern ?? context.path ?? ''}`.trimEnd();
+  return `${call} → ${status} ${reason}: ${message}`;
 }
 
 /** A thrown value as a log record carries it: its own fields only, never its enumerable extras. */

@@ -1,6 +1,6 @@
 import type { Failure } from '../describe/failure.js';
 import { messageOf, nameOf, nearestClassValue, read } from '../internal/thrown-value.js';
-import { errorLogContext, serializeError } from './error-record.js';
+import { errorLogContext, recordLineOf, serializeError } from './error-record.js';
 import type { ErrorLogger } from './error-logger.js';
 import { LogRedactor } from './log-redactor.js';
 import type { LoggingPolicy, ReportingPolicy } from './logging.interfaces.js';
@@ -49,8 +49,7 @@ export class ErrorRecorder {
         if (failure.handlerFailure !== undefined) record.handlerFailure = serializeError(failure.handlerFailure, true);
         const raw = read(failure.request, 'raw') ?? failure.request;
         if (typeof raw === 'object' && raw !== null) loggedRequests.add(raw);
-        const { req, reason, message } = context;
-        this.logger.write(level, `${req.method} ${req.url} → ${status} ${reason}: ${message}`, record);
+        this.logger.write(level, recordLineOf(context), record);
       }
       if (reported) this.dispatcher.dispatch(exception, context);
     } catch (failed) {

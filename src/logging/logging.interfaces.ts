@@ -1,3 +1,4 @@
+import type { Transport } from '../describe/failure.js';
 import type { ErrorClass } from '../resolve/resolve.interfaces.js';
 
 /** A pino level; the Nest Logger fallback maps `trace` to `verbose` and `info` to `log`. */
@@ -33,15 +34,25 @@ export interface RequestLogInfo {
   userAgent?: string;
 }
 
-/** What the log record of a failed request says, and what reporters receive with the error. */
+/** What the log record of a failure says, and what reporters receive with the error. */
 export interface ErrorLogContext {
+  /** The kind of call that failed. */
+  transport: Transport;
   status: number;
   code: number;
   reason: string;
   /** The error's own message, even where production mode masks it in the response. */
   message: string;
   requestId: string;
-  req: RequestLogInfo;
+  /** The HTTP request (also for GraphQL over HTTP). */
+  req?: RequestLogInfo;
+  /** RPC and WebSocket: the message pattern (gRPC: the method path). */
+  pattern?: string;
+  /** WebSocket: the client's id. */
+  clientId?: string;
+  /** GraphQL: the operation's name and the failing field's path. */
+  operation?: string;
+  path?: string;
   /** The response's `details`, redacted. */
   details?: unknown;
 }

@@ -3,6 +3,11 @@ import { randomUUID } from 'node:crypto';
 const REQUEST_ID = Symbol('nestjs-error-handling:request-id');
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 
+/** At most 128 characters of `[A-Za-z0-9._-]`: anything else is replaced by a new id. */
+export function isWellFormedRequestId(value: unknown): value is string {
+  return typeof value === 'string' && WELL_FORMED_REQUEST_ID.test(value);
+}
+
 interface RequestIdCarrier {
   [REQUEST_ID]?: string;
   /** pino-http's request id (on fastify, middie copies fastify's own there). */
@@ -24,7 +29,7 @@ export function requestIdOf(request: unknown, headerName: string): string {
   const known = raw[REQUEST_ID];
   if (known !== undefined) return known;
   const incoming = raw.headers?.[headerName];
-  const id = typeof incoming === 'string' && WELL_FORMED_REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  const id = isWellFormedRequestId(incoming) ? incoming : randomUUID();
   raw[REQUEST_ID] = id;
   raw.id ??= id;
   return id;

@@ -3,7 +3,7 @@ import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
 import { ErrorCode } from '../catalogue/error-codes.js';
 import { OperatedException } from '../catalogue/operated.exception.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
-import { causeChainOf, messageOf, numberProperty, stringProperty } from '../internal/thrown-value.js';
+import { causeChainOf, messageOf, numberProperty, read, stringProperty } from '../internal/thrown-value.js';
 import { groupedMessagesOf, inputErrorContent } from '../validation/validation-details.js';
 import { ValidationFailedException } from '../validation/validation-failed.exception.js';
 import type { Resolution } from './resolve.interfaces.js';
@@ -50,6 +50,44 @@ function isConnectionFailure(error: unknown): boolean {
   return causeChainOf(error).some((link) => CONNECTION_ERROR_CODES.has(stringProperty(link, 'code') ?? ''));
 }
 
+/** Nest's transport exceptions, from optional peers and so recognised by class name. */
+const TRANSPORT_EXCEPTIONS: ReadonlySet<string> = new Set(['RpcException', 'WsException']);
+
+/** The status an RpcException or WsException answers with when its content names none. */
+const TRANSPORT_EXCEPTION_STATUS = 400;
+
+function isTransportException(value: unknown): value is { getError(): unknown } {
+  if (value === null || typeof value !== 'object' || typeof read(value, 'getError') !== 'function') return false;
+  for (let proto = Object.getPrototypeOf(value); proto !== null; proto = Object.getPrototypeOf(proto)) {
+    if (TRANSPORT_EXCEPTIONS.has(read(proto.constructor, 'name') as string)) return true;
+  }
+  return false;
+}
+
+/**
+ * An RpcException or WsException is the app's answer to its caller, as Nest's own filters send
+ * it: a string is the message; an object's `message` is the message, its `status` (or
+ * `statusCode`) picks the entry, and its other fields are the details.
+ */
+function transportExceptionContent(exception: { getError(): unknown }): {
+  status: number;
+  message: string;
+  details?: unknown;
+} {
+  const error = exception.getError();
+  if (error === null || typeof error !== 'object')
+    return { status: TRANSPORT_EXCEPTION_STATUS, message: messageOf(error) };
+  const { status, statusCode, message, ...rest } = error as Record<string, unknown>;
+  const named = [status, statusCode].find(
+    (value) => Number.isInteger(value) && (value as number) >= 400 && (value as number) <= 599,
+  );
+  return {
+    status: (named as number | undefined) ?? TRANSPORT_EXCEPTION_STATUS,
+    message: typeof message === 'string' ? message : '',
+    ...(Object.keys(rest).length > 0 && { details: rest }),
+  };
+}
+
 /**
  * What Nest's own exceptions say: a string response, a `message` string, or a list of messages
  * (ValidationPipe's, also grouped by path), which becomes the details of an input error.
@@ -86,6 +124,11 @@ export class BuiltInDefaults {
       if (!Number.isInteger(status) || status < 400 || status > 599) return this.unexpected(exception);
       const entry = this.entries.entryFor(status);
       const { message, details } = httpExceptionContent(exception, entry, this.maxValidationDetails);
+      return { entry, message: message || entry.message, details };
+    }
+    if (isTransportException(exception)) {
+      const { status, message, details } = transportExceptionContent(exception);
+      const entry = this.entries.entryFor(status);
       return { entry, message: message || entry.message, details };
     }
     const parserStatus = parserFailureStatus(exception);

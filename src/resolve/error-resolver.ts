@@ -40,13 +40,12 @@ export class ErrorResolver {
     this.moduleTable = new HandlerTable(options.handlers);
   }
 
-  /** Synchronous unless a handler function returns a promise. */
-  resolve(exception: unknown, host: ArgumentsHost): Resolution | Promise<Resolution> {
+  /** Synchronous unless a handler function returns a promise. `request` is what handlers see of it. */
+  resolve(exception: unknown, host: ArgumentsHost, request: unknown): Resolution | Promise<Resolution> {
     const fallback = this.defaults.resolve(exception);
     // Status handlers see what the defaults answer; an OperatedException already names its entry.
     const status = exception instanceof OperatedException ? undefined : fallback.entry.status;
-    const request = host.switchToHttp().getRequest();
-    const route = routeContextOf(request);
+    const route = routeContextOf(host);
     const levels = route
       ? [this.tableOf(route.handler), this.tableOf(route.controller), this.moduleTable]
       : [this.moduleTable];

@@ -1,4 +1,4 @@
-import { CanActivate, ExecutionContext, Injectable, type Type } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Injectable, type ArgumentsHost, type Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
 import { controllersOf } from '../internal/controllers.js';
 import { ON_ERROR_METADATA } from './on-error.decorator.js';
@@ -10,34 +10,49 @@ export interface RouteContext {
   handler: Function;
 }
 
-const ROUTE_CONTEXT = Symbol('nestjs-error-handling:route');
+/**
+ * Where a call's route is kept between the guard and the filter, which see the same argument
+ * objects: the request (HTTP), the transport context (RPC; gRPC's metadata), the resolve info
+ * (GraphQL, one per field). A WebSocket client carries many calls, told apart by pattern.
+ */
+const routes = new WeakMap<object, RouteContext | Map<unknown, RouteContext>>();
 
-type RouteCarrier = { [ROUTE_CONTEXT]?: RouteContext };
-
-export function recordRouteContext(request: object, route: RouteContext): void {
-  (request as RouteCarrier)[ROUTE_CONTEXT] = route;
+function carrierOf(host: ArgumentsHost): object | undefined {
+  const index = host.getType() === 'rpc' ? 1 : host.getType<string>() === 'graphql' ? 3 : 0;
+  const carrier: unknown = host.getArgByIndex(index);
+  return carrier !== null && typeof carrier === 'object' ? carrier : undefined;
 }
 
-/** The route recorded for this request, or undefined when it failed before routing. */
-export function routeContextOf(request: unknown): RouteContext | undefined {
-  return request !== null && typeof request === 'object' ? (request as RouteCarrier)[ROUTE_CONTEXT] : undefined;
+export function recordRouteContext(host: ArgumentsHost, route: RouteContext): void {
+  const carrier = carrierOf(host);
+  if (carrier === undefined) return;
+  if (host.getType() !== 'ws') {
+    routes.set(carrier, route);
+    return;
+  }
+  let byPattern = routes.get(carrier);
+  if (!(byPattern instanceof Map)) routes.set(carrier, (byPattern = new Map()));
+  byPattern.set(host.getArgByIndex(2), route);
+}
+
+/** The route recorded for this call, or undefined when it failed before routing. */
+export function routeContextOf(host: ArgumentsHost): RouteContext | undefined {
+  const carrier = carrierOf(host);
+  const route = carrier === undefined ? undefined : routes.get(carrier);
+  return route instanceof Map ? route.get(host.getArgByIndex(2)) : route;
 }
 
 /**
- * Records the controller and method a request reached. Filters only get the request, and
- * guards run before interceptors, so this is how `@OnError` can apply to guard errors too.
+ * Records the controller (gateway, resolver) and method a call reached. Filters only get the
+ * call's arguments, and guards run before interceptors, so this is how `@OnError` can apply to
+ * guard errors too, on every transport.
  * It never blocks: it is registered as a global guard, when `isRouteContextNeeded`, and always
  * answers true.
  */
 @Injectable()
 export class RouteContextGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() === 'http') {
-      recordRouteContext(context.switchToHttp().getRequest(), {
-        controller: context.getClass(),
-        handler: context.getHandler(),
-      });
-    }
+    recordRouteContext(context, { controller: context.getClass(), handler: context.getHandler() });
     return true;
   }
 }

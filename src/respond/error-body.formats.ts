@@ -64,6 +64,37 @@ function problemBody(failure: Failure, details: unknown, baseUrl: string | undef
   };
 }
 
+/**
+ * The envelope as a plain object, for transports that serialize it themselves (RPC, WebSocket,
+ * GraphQL extensions): it names the status too. Details come from application code: they are
+ * made JSON-safe (no cycles, no BigInts, at most MAX_BODY_LENGTH) before they leave.
+ */
+export function envelopeObjectOf(failure: Failure): Record<string, unknown> {
+  const envelope: Record<string, unknown> = {
+    code: failure.code,
+    reason: failure.reason,
+    status: failure.status,
+    message: failure.message,
+    requestId: failure.requestId,
+    ...failure.debug,
+  };
+  if (failure.details === undefined) return envelope;
+  const details = stringifySafely(failure.details);
+  envelope.details =
+    details.length <= MAX_BODY_LENGTH ? JSON.parse(details) : { omitted: true, length: details.length };
+  return envelope;
+}
+
+/** The fixed answer when the pipeline itself failed: nothing in it can fail. */
+export function fallbackEnvelopeOf(requestId: string): {
+  code: number;
+  reason: string;
+  message: string;
+  requestId: string;
+} {
+  return { code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId };
+}
+
 /** Renders error bodies in the module's `format`, chosen once at startup. */
 export class ErrorBodyRenderer {
   private readonly renderBody: (failure: Failure, details: unknown) => RenderedBody;

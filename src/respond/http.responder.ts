@@ -2,7 +2,8 @@ import type { ArgumentsHost } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { Failure } from '../describe/failure.js';
 import { requestIdOf } from '../request-id/request-id.js';
-import type { ErrorBodyRenderer } from './error-body.formats.js';
+import { fallbackEnvelopeOf, type ErrorBodyRenderer } from './error-body.formats.js';
+import type { Responder } from './responder.interfaces.js';
 
 const HEADER_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
@@ -12,16 +13,11 @@ function isSafeHeader(name: string, value: unknown): value is string {
   return HEADER_TOKEN.test(name) && typeof value === 'string' && HEADER_VALUE.test(value);
 }
 
-/** The body of the last-resort answer, fixed so that nothing can fail while writing it. */
-function fallbackBody(requestId: string): string {
-  return JSON.stringify({ code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId });
-}
-
 /**
  * Answers HTTP failures: through Nest's HttpAdapterHost (express and fastify alike), in the
  * module's format, with the failure's headers and the request id header.
  */
-export class HttpResponder {
+export class HttpResponder implements Responder {
   private readonly requestIdLookup: string;
 
   constructor(
@@ -34,6 +30,14 @@ export class HttpResponder {
 
   requestIdOf(host: ArgumentsHost): string {
     return requestIdOf(host.getArgByIndex(0), this.requestIdLookup);
+  }
+
+  requestOf(host: ArgumentsHost): unknown {
+    return host.getArgByIndex(0);
+  }
+
+  identityOf(): undefined {
+    return undefined;
   }
 
   respond(failure: Failure): void {
@@ -51,6 +55,10 @@ export class HttpResponder {
     adapter.setHeader(response, this.requestIdHeader, failure.requestId);
     adapter.reply(response, body, failure.status);
   }
+
+  fallback(host: ArgumentsHost, requestId: string): void {
+    writeFallback(host, this.requestIdHeader, requestId);
+  }
 }
 
 /**
@@ -66,7 +74,7 @@ export function writeFallback(host: ArgumentsHost, requestIdHeader: string, requ
       raw.end();
       return;
     }
-    const body = fallbackBody(requestId);
+    const body = JSON.stringify(fallbackEnvelopeOf(requestId));
     raw.writeHead(500, {
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': Buffer.byteLength(body),

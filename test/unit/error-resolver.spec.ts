@@ -61,8 +61,9 @@ const moduleOptions: ErrorHandlingModuleOptions = {
 function resolve(exception: unknown, route?: { controller: Function; handler: Function }): Resolution {
   const resolver = new ErrorResolver(resolveErrorHandlingOptions(moduleOptions), new Reflector());
   const request = {};
-  if (route) recordRouteContext(request, route as never);
-  const resolved = resolver.resolve(exception, new ExecutionContextHost([request, {}, () => undefined]));
+  const host = new ExecutionContextHost([request, {}, () => undefined]);
+  if (route) recordRouteContext(host, route as never);
+  const resolved = resolver.resolve(exception, host, request);
   if (resolved instanceof Promise) throw new Error('expected a synchronous resolution');
   return resolved;
 }
@@ -124,6 +125,7 @@ describe('ErrorResolver precedence', () => {
     const resolved = resolver.resolve(
       new BadRequestException(['a must be set']),
       new ExecutionContextHost([{}, {}, () => undefined]),
+      {},
     ) as Resolution;
     expect(resolved.entry).toBe(Codes.MODULE_BASE);
     expect(resolved.details).toEqual(['a must be set']);
@@ -135,7 +137,7 @@ describe('ErrorResolver precedence', () => {
       new Reflector(),
     );
     const refused = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
-    const resolved = resolver.resolve(refused, new ExecutionContextHost([{}, {}, () => undefined])) as Resolution;
+    const resolved = resolver.resolve(refused, new ExecutionContextHost([{}, {}, () => undefined]), {}) as Resolution;
     expect(resolved.entry).toBe(Codes.MODULE_503);
   });
 

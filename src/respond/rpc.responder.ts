@@ -1,0 +1,63 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { throwError, type Observable } from 'rxjs';
+import type { CallIdentity, Failure } from '../describe/failure.js';
+import { read } from '../internal/thrown-value.js';
+import { isWellFormedRequestId } from '../request-id/request-id.js';
+import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
+import type { Responder } from './responder.interfaces.js';
+
+/** The methods Nest's transport contexts name the pattern with (TCP/RMQ, NATS, Redis, MQTT/Kafka). */
+const PATTERN_READERS = ['getPattern', 'getSubject', 'getChannel', 'getTopic'] as const;
+
+/** Calls `context[method]()` if the context has it; a context of another transport answers undefined. */
+function callOptional(context: unknown, method: string): unknown {
+  const reader = read(context, method);
+  if (typeof reader !== 'function') return undefined;
+  try {
+    return reader.call(context);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Answers microservice failures (`@MessagePattern`, `@EventPattern`) over Nest's broker
+ * transports: the caller's ClientProxy observable errors with the envelope object. An event has
+ * no caller; the same answer goes nowhere, and the record is what tells of it.
+ */
+export class RpcResponder implements Responder {
+  private readonly requestIdKey: string;
+
+  constructor(requestIdHeader: string) {
+    this.requestIdKey = requestIdHeader.toLowerCase();
+  }
+
+  /** From the packet metadata a calling ClientProxy sent (TCP, Redis), else a new one. */
+  requestIdOf(host: ArgumentsHost): string {
+    const incoming = read(callOptional(host.getArgByIndex(1), 'getMetadata'), this.requestIdKey);
+    return isWellFormedRequestId(incoming) ? incoming : randomUUID();
+  }
+
+  requestOf(): undefined {
+    return undefined;
+  }
+
+  identityOf(host: ArgumentsHost): CallIdentity {
+    const context = host.getArgByIndex(1);
+    for (const method of PATTERN_READERS) {
+      const pattern = callOptional(context, method);
+      if (pattern !== undefined) return { pattern: typeof pattern === 'string' ? pattern : JSON.stringify(pattern) };
+    }
+    return { pattern: undefined };
+  }
+
+  respond(failure: Failure): Observable<never> {
+    const envelope = envelopeObjectOf(failure);
+    return throwError(() => envelope);
+  }
+
+  fallback(_host: ArgumentsHost, requestId: string): Observable<never> {
+    return throwError(() => ({ ...fallbackEnvelopeOf(requestId), status: 500 }));
+  }
+}
