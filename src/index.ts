@@ -1,5 +1,11 @@
 // The package's only public door.
-export type { ErrorCatalogue, ErrorCodeDefinition, ErrorCodeEntry } from './catalogue/catalogue.interfaces.js';
+export type {
+  EntryPolicy,
+  ErrorCatalogue,
+  ErrorCodeDefinition,
+  ErrorCodeEntry,
+  ErrorLogLevel,
+} from './catalogue/catalogue.interfaces.js';
 export { defineErrorCodes } from './catalogue/define-error-codes.js';
 export { ErrorCode } from './catalogue/error-codes.js';
 export { OperatedException, type OperatedExceptionOptions } from './catalogue/operated.exception.js';
@@ -13,7 +19,6 @@ export {
 export type {
   ErrorLogContext,
   ErrorLoggingOptions,
-  ErrorLogLevel,
   ErrorReporter,
   RequestLogInfo,
 } from './logging/logging.interfaces.js';

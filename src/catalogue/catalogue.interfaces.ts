@@ -1,5 +1,16 @@
+/** A pino level; the Nest Logger fallback maps `trace` to `verbose` and `info` to `log`. */
+export type ErrorLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+/** How an entry's failures are recorded, where the entry is defined (beats the module's levels). */
+export interface EntryPolicy {
+  /** The level of its records, or `false` for none; beats `logging.levels`. */
+  readonly log?: ErrorLogLevel | false;
+  /** `true`: reported whatever its status; `false`: never reported, 5xx included. */
+  readonly report?: boolean;
+}
+
 /** One entry of an error catalogue: what clients see and rely on. */
-export interface ErrorCodeEntry<Reason extends string = string> {
+export interface ErrorCodeEntry<Reason extends string = string> extends EntryPolicy {
   /** The stable numeric code agreed with clients. */
   readonly code: number;
   /** The entry's key in its catalogue, e.g. `RESOURCE_NOT_FOUND`. */
@@ -11,7 +22,7 @@ export interface ErrorCodeEntry<Reason extends string = string> {
 }
 
 /** What `defineErrorCodes` accepts for one entry; `reason` is taken from the key. */
-export interface ErrorCodeDefinition {
+export interface ErrorCodeDefinition extends EntryPolicy {
   readonly code: number;
   readonly status: number;
   readonly message: string;

@@ -1,4 +1,10 @@
-import type { ErrorCatalogue, ErrorCodeDefinition, ErrorCodeEntry } from './catalogue.interfaces.js';
+import type { ErrorCatalogue, ErrorCodeDefinition, ErrorCodeEntry, ErrorLogLevel } from './catalogue.interfaces.js';
+
+const LOG_LEVELS: ReadonlySet<unknown> = new Set<ErrorLogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
+
+export function isLogLevel(value: unknown): value is ErrorLogLevel {
+  return LOG_LEVELS.has(value);
+}
 
 /** Whether a value has the shape of a catalogue entry (as options and decorators receive them). */
 export function isErrorCodeEntry(value: unknown): value is ErrorCodeEntry {
@@ -31,7 +37,7 @@ export function defineErrorCodes<const Definitions extends Record<string, ErrorC
     if (definition === null || typeof definition !== 'object') {
       throw new TypeError(`${where} must be an object with code, status and message`);
     }
-    const { code, status, message } = definition;
+    const { code, status, message, log, report } = definition;
     if (!Number.isSafeInteger(code) || code <= 0) {
       throw new TypeError(`${where} has code ${String(code)}; codes are positive integers`);
     }
@@ -41,12 +47,25 @@ export function defineErrorCodes<const Definitions extends Record<string, ErrorC
     if (typeof message !== 'string') {
       throw new TypeError(`${where} has no message string`);
     }
+    if (log !== undefined && log !== false && !isLogLevel(log)) {
+      throw new TypeError(`${where} has log ${String(log)}; log is a pino level or false`);
+    }
+    if (report !== undefined && typeof report !== 'boolean') {
+      throw new TypeError(`${where} has report ${String(report)}; report is true or false`);
+    }
     const holder = reasonByCode.get(code);
     if (holder !== undefined) {
       throw new TypeError(`defineErrorCodes: code ${code} is used by both ${holder} and ${reason}`);
     }
     reasonByCode.set(code, reason);
-    catalogue[reason] = Object.freeze({ code, reason, status, message });
+    catalogue[reason] = Object.freeze({
+      code,
+      reason,
+      status,
+      message,
+      ...(log !== undefined && { log }),
+      ...(report !== undefined && { report }),
+    });
   }
   return Object.freeze(catalogue) as ErrorCatalogue<Extract<keyof Definitions, string>>;
 }

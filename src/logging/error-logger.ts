@@ -4,7 +4,7 @@ import type { Logger as PinoBaseLogger } from 'pino';
 import { stringifySafely } from '../internal/json.js';
 import { messageOf, nameOf } from '../internal/thrown-value.js';
 import { serializeError } from './error-record.js';
-import type { ErrorLogLevel } from './logging.interfaces.js';
+import type { ErrorLogLevel } from '../catalogue/catalogue.interfaces.js';
 
 const CONTEXT = 'ErrorHandling';
 

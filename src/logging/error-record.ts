@@ -11,7 +11,7 @@ import type { ErrorLogContext, RequestLogInfo } from './logging.interfaces.js';
 export function requestLogInfo(request: unknown, requestId: string, redactor: LogRedactor): RequestLogInfo {
   const raw = read(request, 'raw') ?? request;
   const url = stringProperty(request, 'originalUrl') ?? stringProperty(request, 'url') ?? '';
-  const route = stringProperty(read(request, 'route'), 'path') ?? stringProperty(read(request, 'routeOptions'), 'url');
+  const route = routeOf(request);
   return {
     id: requestId,
     method: stringProperty(request, 'method') ?? '',
@@ -22,6 +22,18 @@ export function requestLogInfo(request: unknown, requestId: string, redactor: Lo
     ip: stringProperty(request, 'ip') ?? stringProperty(read(raw, 'socket'), 'remoteAddress'),
     userAgent: stringProperty(read(raw, 'headers'), 'user-agent'),
   };
+}
+
+/** The route pattern a request reached: express's `route.path`, fastify's `routeOptions.url`. */
+function routeOf(request: unknown): string | undefined {
+  return stringProperty(read(request, 'route'), 'path') ?? stringProperty(read(request, 'routeOptions'), 'url');
+}
+
+/** The kind of a failure, as `logging.throttle` counts them: its reason, route or pattern, and class. */
+export function kindOf(failure: Failure): string {
+  const { identity } = failure;
+  const where = routeOf(failure.request) ?? identity?.pattern ?? identity?.path ?? '';
+  return `${failure.reason} ${where} ${nameOf(failure.exception)}`;
 }
 
 /** What the log record says about a failure, and what reporters receive. */

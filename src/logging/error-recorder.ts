@@ -1,9 +1,10 @@
 import type { Failure } from '../describe/failure.js';
 import { messageOf, nameOf, nearestClassValue, read } from '../internal/thrown-value.js';
-import { errorLogContext, recordLineOf, serializeError } from './error-record.js';
+import { errorLogContext, kindOf, recordLineOf, serializeError } from './error-record.js';
 import type { ErrorLogger } from './error-logger.js';
 import { LogRedactor } from './log-redactor.js';
 import type { LoggingPolicy, ReportingPolicy } from './logging.interfaces.js';
+import { RecordThrottle } from './record-throttle.js';
 import type { ReportDispatcher } from './report.dispatcher.js';
 
 /** Raw Node requests whose failure this module logged, for `createPinoHttpOptions`. */
@@ -16,12 +17,15 @@ export function wasErrorLogged(rawRequest: object): boolean {
 
 /**
  * The last step of a failure, after the answer went out: its one log record and its reports.
+ * Which level and whether reported: the thrown class's `classLevels`, then the entry's own `log`
+ * and `report`, then the module's levels and `reportClasses`; then `logging.throttle`.
  * The context they share (the request, redacted) is built only when one of them wants it, and
  * then once. Written from the exception filter, which sees errors of every stage, guards and
  * middleware included; pino-http's own line for the request stays at its level (info).
  */
 export class ErrorRecorder {
   private readonly redactor: LogRedactor;
+  private readonly throttle: RecordThrottle | undefined;
 
   constructor(
     private readonly logging: LoggingPolicy,
@@ -30,20 +34,26 @@ export class ErrorRecorder {
     private readonly dispatcher: ReportDispatcher,
   ) {
     this.redactor = new LogRedactor(logging.redact);
+    this.throttle = logging.throttle && new RecordThrottle(logging.throttle.windowMs, logging.throttle.limit);
   }
 
   /** Never throws: a logger or tracker that fails cannot change what was answered. */
   record(failure: Failure): void {
     try {
-      const { exception, status } = failure;
+      const { exception, status, entry } = failure;
       const level =
         nearestClassValue(this.logging.levelByClass, exception) ??
+        entry.log ??
         (status >= 500 ? this.logging.levelOf5xx : this.logging.levelOf4xx);
       const { reporters, reportClasses } = this.reporting;
       const reported =
-        reporters.length > 0 && (status >= 500 || nearestClassValue(reportClasses, exception) !== undefined);
+        reporters.length > 0 &&
+        (entry.report ?? (status >= 500 || nearestClassValue(reportClasses, exception) !== undefined));
       if (level === false && !reported) return;
+      const admission = this.throttle?.admit(kindOf(failure));
+      if (admission?.admitted === false) return;
       const context = errorLogContext(failure, this.redactor);
+      if (admission !== undefined && admission.suppressed > 0) context.suppressed = admission.suppressed;
       if (level !== false) {
         const record: Record<string, unknown> = { ...context, err: serializeError(exception, status >= 500) };
         if (failure.handlerFailure !== undefined) record.handlerFailure = serializeError(failure.handlerFailure, true);

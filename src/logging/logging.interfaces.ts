@@ -1,8 +1,6 @@
+import type { ErrorLogLevel } from '../catalogue/catalogue.interfaces.js';
 import type { Transport } from '../describe/failure.js';
 import type { ErrorClass } from '../resolve/resolve.interfaces.js';
-
-/** A pino level; the Nest Logger fallback maps `trace` to `verbose` and `info` to `log`. */
-export type ErrorLogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 /** How failed requests are logged: one record each, through nestjs-pino when present. */
 export interface ErrorLoggingOptions {
@@ -18,6 +16,12 @@ export interface ErrorLoggingOptions {
    * without `-` and `_`, contains one of them: `X-Api-Key`, `refresh_token`, `clientSecret`.
    */
   redact?: readonly string[];
+  /**
+   * At most `limit` records per `windowMs` for one kind of failure (same reason, route or
+   * pattern, and error class); the next record written for that kind carries `suppressed: n`.
+   * Reporters are throttled alike. Off by default.
+   */
+  throttle?: { windowMs: number; limit: number };
 }
 
 /** The request as a log record carries it: never headers or body, and a redacted query. */
@@ -55,6 +59,8 @@ export interface ErrorLogContext {
   path?: string;
   /** The response's `details`, redacted. */
   details?: unknown;
+  /** With `logging.throttle`: how many failures of this kind were left out before this one. */
+  suppressed?: number;
 }
 
 /** An error tracker (Sentry, OpenTelemetry, ...). Called after the response went out. */
@@ -70,6 +76,7 @@ export interface LoggingPolicy {
   levelByClass: ReadonlyMap<Function, ErrorLogLevel | false>;
   /** Names redacted besides the defaults. */
   redact: readonly string[];
+  throttle: { windowMs: number; limit: number } | undefined;
 }
 
 /** `reporters`, `reportClasses` and `reporterTimeout` after validation. */

@@ -1,13 +1,8 @@
 import type { ValidationPipeOptions } from '@nestjs/common';
-import type { ErrorCatalogue, ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
-import { isErrorCodeEntry } from '../catalogue/define-error-codes.js';
+import type { ErrorCatalogue, ErrorCodeEntry, ErrorLogLevel } from '../catalogue/catalogue.interfaces.js';
+import { isErrorCodeEntry, isLogLevel } from '../catalogue/define-error-codes.js';
 import { StatusEntries } from '../catalogue/status-entries.js';
-import type {
-  ErrorLogLevel,
-  LoggingPolicy,
-  ProcessErrorsPolicy,
-  ReportingPolicy,
-} from '../logging/logging.interfaces.js';
+import type { LoggingPolicy, ProcessErrorsPolicy, ReportingPolicy } from '../logging/logging.interfaces.js';
 import { assertErrorHandlerMapping } from '../resolve/on-error.decorator.js';
 import type { ErrorClass, ErrorHandlerMapping } from '../resolve/resolve.interfaces.js';
 import type { ErrorFormat } from '../respond/respond.interfaces.js';
@@ -35,7 +30,6 @@ export interface ResolvedErrorHandlingOptions {
   processErrors: ProcessErrorsPolicy;
 }
 
-const LEVELS: ReadonlySet<unknown> = new Set<ErrorLogLevel>(['trace', 'debug', 'info', 'warn', 'error', 'fatal']);
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 function fail(message: string): never {
@@ -52,7 +46,7 @@ function isTypeBaseUrl(value: unknown): value is string {
 }
 
 function assertLevel(level: unknown, where: string): asserts level is ErrorLogLevel | false {
-  if (level !== false && !LEVELS.has(level)) fail(`${where} "${String(level)}" is not a pino level nor false`);
+  if (level !== false && !isLogLevel(level)) fail(`${where} "${String(level)}" is not a pino level nor false`);
 }
 
 function assertClassList(list: unknown, where: string): asserts list is readonly ErrorClass[] {
@@ -79,6 +73,17 @@ function resolveStatusCodes(statusCodes: unknown): Readonly<Record<number, Error
   return statusCodes as Readonly<Record<number, ErrorCodeEntry>>;
 }
 
+function resolveThrottle(throttle: unknown): LoggingPolicy['throttle'] {
+  if (throttle === undefined || throttle === false) return undefined;
+  if (!isObject(throttle)) fail('`logging.throttle` must be { windowMs, limit }');
+  const { windowMs, limit } = throttle as Record<string, unknown>;
+  assertMilliseconds(windowMs, 'logging.throttle.windowMs');
+  if (!Number.isSafeInteger(limit) || (limit as number) < 1) {
+    fail(`logging.throttle.limit ${String(limit)} is not a positive integer`);
+  }
+  return { windowMs, limit: limit as number };
+}
+
 function resolveLogging(logging: unknown): LoggingPolicy {
   if (!isObject(logging)) fail('`logging` must be an object');
   const {
@@ -86,6 +91,7 @@ function resolveLogging(logging: unknown): LoggingPolicy {
     classLevels = [],
     exclude = [],
     redact = DEFAULTS.logging.redact,
+    throttle,
   } = logging as Record<string, unknown>;
   if (!isObject(levels)) fail('`logging.levels` must be an object');
   const { '4xx': levelOf4xx = DEFAULTS.logging.levels['4xx'], '5xx': levelOf5xx = DEFAULTS.logging.levels['5xx'] } =
@@ -106,7 +112,7 @@ function resolveLogging(logging: unknown): LoggingPolicy {
   if (!Array.isArray(redact) || !redact.every((name) => typeof name === 'string' && name.length > 0)) {
     fail('`logging.redact` must be a list of non-empty names');
   }
-  return { levelOf4xx, levelOf5xx, levelByClass, redact };
+  return { levelOf4xx, levelOf5xx, levelByClass, redact, throttle: resolveThrottle(throttle) };
 }
 
 function resolveReporting(options: ErrorHandlingModuleOptions): ReportingPolicy {

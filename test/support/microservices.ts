@@ -1,5 +1,10 @@
 import type { INestMicroservice, ModuleMetadata } from '@nestjs/common';
-import { ClientProxyFactory, type ClientProxy, type MicroserviceOptions } from '@nestjs/microservices';
+import {
+  ClientProxyFactory,
+  type ClientOptions,
+  type ClientProxy,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
 import { Test } from '@nestjs/testing';
 import { createServer } from 'node:net';
 import { firstValueFrom, timeout } from 'rxjs';
@@ -25,7 +30,7 @@ export async function createMicroservice(
 }
 
 /** A real ClientProxy for `options`, connected. */
-export async function createClient(options: Parameters<typeof ClientProxyFactory.create>[0]): Promise<ClientProxy> {
+export async function createClient(options: ClientOptions): Promise<ClientProxy> {
   const client = ClientProxyFactory.create(options) as ClientProxy;
   await client.connect();
   return client;

@@ -58,6 +58,17 @@ describe('defineErrorCodes', () => {
     expect(AppError.RESOURCE_NOT_FOUND).toEqual(ErrorCode.RESOURCE_NOT_FOUND);
   });
 
+  it('keeps an entry’s own log and report policy, and adds no such keys to entries without one', () => {
+    const Codes = defineErrorCodes({
+      QUIET: { code: 1, status: 404, message: 'q', log: false, report: false },
+      LOUD: { code: 2, status: 409, message: 'l', log: 'error', report: true },
+      PLAIN: { code: 3, status: 400, message: 'p' },
+    });
+    expect(Codes.QUIET).toEqual({ code: 1, reason: 'QUIET', status: 404, message: 'q', log: false, report: false });
+    expect(Codes.LOUD).toMatchObject({ log: 'error', report: true });
+    expect(Object.keys(Codes.PLAIN)).toEqual(['code', 'reason', 'status', 'message']);
+  });
+
   it.each([
     [
       'a duplicate code',
@@ -70,6 +81,8 @@ describe('defineErrorCodes', () => {
     ['a status over 599', { A: { code: 1, status: 600, message: 'a' } }, 'entry A has status 600'],
     ['a missing message', { A: { code: 1, status: 400 } }, 'entry A has no message'],
     ['an entry that is not an object', { A: 5 }, 'entry A must be an object'],
+    ['a log that is no level', { A: { code: 1, status: 400, message: 'a', log: 'loud' } }, 'entry A has log loud'],
+    ['a report that is no boolean', { A: { code: 1, status: 400, message: 'a', report: 'yes' } }, 'has report yes'],
   ])('rejects %s', (_case, definitions, message) => {
     expect(() => defineErrorCodes(definitions as never)).toThrow(message);
   });

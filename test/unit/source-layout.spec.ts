@@ -58,7 +58,10 @@ describe('the layout of src/', () => {
     for (const imported of graph.values()) {
       for (const file of new Set(imported)) importers.set(file, (importers.get(file) ?? 0) + 1);
     }
-    const hubs = [...importers].filter(([, count]) => count > graph.size / 3).map(([file]) => file);
+    // The types of a catalogue entry are the package's vocabulary: the one file allowed everywhere.
+    const hubs = [...importers]
+      .filter(([file, count]) => count > graph.size / 3 && file !== 'catalogue/catalogue.interfaces.ts')
+      .map(([file]) => file);
     expect(hubs).toEqual([]);
   });
 });
