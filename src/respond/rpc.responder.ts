@@ -22,6 +22,26 @@ function callOptional(context: unknown, method: string): unknown {
 }
 
 /**
+ * The value of header `name` (lower-case) in a NATS `MsgHdrs`, whatever case the sender wrote it in:
+ * NATS keeps header names as sent and its `get` matches them exactly, while Nest's `NatsRecordBuilder`
+ * passes on whatever names the caller chose. Undefined when absent or not such headers.
+ */
+function headerOf(headers: unknown, name: string): unknown {
+  const keys = callOptional(headers, 'keys');
+  if (!Array.isArray(keys)) return undefined;
+  const key = keys.find((candidate) => typeof candidate === 'string' && candidate.toLowerCase() === name);
+  if (key === undefined) return undefined;
+  const get = read(headers, 'get');
+  if (typeof get !== 'function') return undefined;
+  try {
+    const value: unknown = get.call(headers, key);
+    return value === '' ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Answers microservice failures (`@MessagePattern`, `@EventPattern`) over Nest's broker
  * transports: the caller's ClientProxy observable errors with the envelope object. An event has
  * no caller; the same answer goes nowhere, and the record is what tells of it.
@@ -33,9 +53,15 @@ export class RpcResponder implements Responder {
     this.requestIdKey = requestIdHeader.toLowerCase();
   }
 
-  /** From the packet metadata a calling ClientProxy sent (TCP, Redis), else a new one. */
+  /**
+   * From the packet metadata a calling ClientProxy sent (TCP, Redis) or the message headers (NATS),
+   * when well-formed; else a new one.
+   */
   requestIdOf(host: ArgumentsHost): string {
-    const incoming = read(callOptional(host.getArgByIndex(1), 'getMetadata'), this.requestIdKey);
+    const context = host.getArgByIndex(1);
+    const incoming =
+      read(callOptional(context, 'getMetadata'), this.requestIdKey) ??
+      headerOf(callOptional(context, 'getHeaders'), this.requestIdKey);
     return isWellFormedRequestId(incoming) ? incoming : randomUUID();
   }
 

@@ -2,11 +2,15 @@ import { Controller, InternalServerErrorException, NotFoundException, type INest
 import {
   EventPattern,
   MessagePattern,
+  NatsRecordBuilder,
   Payload,
   RpcException,
   Transport,
+  type ClientOptions,
   type ClientProxy,
+  type MicroserviceOptions,
 } from '@nestjs/microservices';
+import { headers as natsHeaders } from '@nats-io/transport-node';
 import { IsInt, IsString, Min } from 'class-validator';
 import { LoggerModule } from 'nestjs-pino';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -20,6 +24,7 @@ import {
   type ErrorHandlingModuleOptions,
   type ErrorLogContext,
 } from '../../src/index.js';
+import { useBroker, type Broker, type BrokerKind } from '../support/brokers.js';
 import { LogCapture } from '../support/log-capture.js';
 import { callerError, createClient, createMicroservice, freePort } from '../support/microservices.js';
 
@@ -120,26 +125,75 @@ class OrdersController {
   }
 }
 
+interface RpcTransport {
+  name: string;
+  /** The real broker the transport needs, started once per describe; TCP needs none. */
+  broker?: BrokerKind;
+  options(broker: Broker | undefined): Promise<{ server: MicroserviceOptions; client: ClientOptions }>;
+  /** Sends `pattern` with `requestId` where this transport carries one, and answers the caller's error. */
+  callWithRequestId(client: ClientProxy, pattern: string, requestId: string): Promise<unknown>;
+}
+
+/** TCP and Redis carry a request id in the packet metadata, which `setOnDispatchHook` adds. */
+function callWithMetadata(client: ClientProxy, pattern: string, requestId: string): Promise<unknown> {
+  client.setOnDispatchHook((packet) => {
+    packet.metadata = { ...packet.metadata, 'x-request-id': requestId };
+  });
+  return callerError(client, pattern);
+}
+
+/** Broker clients that give up at once when their broker is gone, so a dead broker fails a test fast. */
+const NO_RECONNECT = { redis: { retryAttempts: 0, maxRetriesPerRequest: 0 }, nats: { reconnect: false } } as const;
+
 /** The RPC transports whose real brokers or sockets the tests run over. */
-const TRANSPORTS = [
+const TRANSPORTS: RpcTransport[] = [
   {
     name: 'TCP',
     options: async () => {
       const port = await freePort();
       const options = { host: '127.0.0.1', port };
-      return { server: { transport: Transport.TCP, options }, client: { transport: Transport.TCP, options } } as const;
+      return { server: { transport: Transport.TCP, options }, client: { transport: Transport.TCP, options } };
+    },
+    callWithRequestId: callWithMetadata,
+  },
+  {
+    name: 'Redis',
+    broker: 'redis',
+    options: async (broker) => {
+      const options = { host: broker!.host, port: broker!.port, ...NO_RECONNECT.redis };
+      return { server: { transport: Transport.REDIS, options }, client: { transport: Transport.REDIS, options } };
+    },
+    callWithRequestId: callWithMetadata,
+  },
+  {
+    name: 'NATS',
+    broker: 'nats',
+    options: async (broker) => {
+      const options = { servers: broker!.url, ...NO_RECONNECT.nats };
+      return { server: { transport: Transport.NATS, options }, client: { transport: Transport.NATS, options } };
+    },
+    // NATS has no packet metadata (its context has getHeaders, not getMetadata): a request id
+    // travels as a message header, which a NatsRecord sets.
+    callWithRequestId: (client, pattern, requestId) => {
+      const headers = natsHeaders();
+      headers.set('x-request-id', requestId);
+      return callerError(client, pattern, new NatsRecordBuilder({}).setHeaders(headers).build());
     },
   },
 ];
 
-describe.each(TRANSPORTS)('RPC over $name', ({ options }) => {
+// One capture for the file: nestjs-pino builds its pino-http instance (and so its destination) once
+// per process, on first use, and every later LoggerModule.forRoot writes through that one.
+const capture = new LogCapture();
+
+describe.each(TRANSPORTS)('RPC over $name', ({ broker: brokerKind, options, callWithRequestId }) => {
+  const broker = brokerKind === undefined ? () => undefined : useBroker(brokerKind);
   let service: INestMicroservice;
   let client: ClientProxy;
-  const capture = new LogCapture();
   const reports: Array<{ error: unknown; context: ErrorLogContext }> = [];
 
   async function boot(moduleOptions: ErrorHandlingModuleOptions): Promise<void> {
-    const { server, client: clientOptions } = await options();
+    const { server, client: clientOptions } = await options(broker());
     service = await createMicroservice(
       {
         imports: [
@@ -153,9 +207,9 @@ describe.each(TRANSPORTS)('RPC over $name', ({ options }) => {
         ],
         controllers: [OrdersController],
       },
-      server as never,
+      server,
     );
-    client = await createClient(clientOptions as never);
+    client = await createClient(clientOptions);
   }
 
   afterEach(async () => {
@@ -279,6 +333,37 @@ describe.each(TRANSPORTS)('RPC over $name', ({ options }) => {
       expect(records[0]).toMatchObject({ level: 50, transport: 'rpc', status: 500 });
       expect(reports).toHaveLength(1);
     });
+
+    it('takes the request id the caller sent as the envelope’s and the record’s', async () => {
+      const error = (await callWithRequestId(client, 'query-failed', 'order-7.retry_2')) as { requestId: string };
+      expect(error).toMatchObject({ code: 9000, requestId: 'order-7.retry_2' });
+      const records = capture.lines.filter((line) => line.pattern === 'query-failed');
+      expect(records).toHaveLength(1);
+      expect(records[0].requestId).toBe('order-7.retry_2');
+      expect(reports[0].context.requestId).toBe('order-7.retry_2');
+    });
+
+    it.each([
+      ['200 characters long', 'a'.repeat(200)],
+      ['containing a space', 'order 7'],
+    ])('replaces an ill-formed request id (%s) with a new UUID', async (_, sent) => {
+      const error = (await callWithRequestId(client, 'find', sent)) as { requestId: string };
+      expect(error.requestId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      const records = capture.lines.filter((line) => line.pattern === 'find');
+      expect(records).toHaveLength(1);
+      expect(records[0].requestId).toBe(error.requestId);
+    });
+
+    // NATS keeps header names as the sender wrote them and its `get` matches them exactly; the
+    // responder finds the request id header whatever its case. Only NATS carries headers here.
+    if (brokerKind === 'nats') {
+      it('reads the request id header whatever its case', async () => {
+        const headers = natsHeaders();
+        headers.set('X-Request-Id', 'order-8');
+        const error = await callerError(client, 'find', new NatsRecordBuilder({}).setHeaders(headers).build());
+        expect(error).toMatchObject({ code: 4001, requestId: 'order-8' });
+      });
+    }
   });
 
   describe('in development mode', () => {
