@@ -2,6 +2,7 @@ import { DynamicModule, Global, Inject, Module, NestModule, ValidationPipe } fro
 import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
+import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
 import { GlobalEnhancerOrderCheck } from './catch/global-enhancer-order.check.js';
 import { ErrorLogger } from './logging/error-logger.js';
 import { ErrorRecorder } from './logging/error-recorder.js';
@@ -23,7 +24,7 @@ import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { ErrorBodyRenderer } from './respond/error-body.formats.js';
-import { GraphqlResponder } from './respond/graphql.responder.js';
+import { GraphqlResponder, keepNumericGraphqlCodes } from './respond/graphql.responder.js';
 import { GrpcResponder } from './respond/grpc.responder.js';
 import { HttpResponder } from './respond/http.responder.js';
 import { Responders } from './respond/responders.js';
@@ -156,13 +157,21 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   constructor(
     @Inject(OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly modules: ModulesContainer,
   ) {
     super();
   }
 
-  /** Runs where Nest registers middleware: after the body parsers, before the routes. */
+  /**
+   * Runs where Nest registers middleware: after the body parsers, before the routes, and before
+   * any module's `onModuleInit` (where GraphQLModule builds its schema and mounts its server).
+   */
   configure(): void {
     const adapter = this.adapterHost.httpAdapter;
-    if (adapter) installRequestIdHook(adapter, this.options.requestIdHeader);
+    if (adapter) {
+      installRequestIdHook(adapter, this.options.requestIdHeader);
+      keepNumericGraphqlCodes(adapter);
+    }
+    applyToFieldResolvers(this.modules);
   }
 }

@@ -1,5 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable, type ArgumentsHost, type Type } from '@nestjs/common';
-import type { ModulesContainer } from '@nestjs/core';
+import { MetadataScanner, type ModulesContainer } from '@nestjs/core';
+import { gatewaysOf } from '../catch/gateway-filters.js';
+import { resolversOf } from '../catch/graphql-resolvers.js';
 import { controllersOf } from '../internal/controllers.js';
 import { ON_ERROR_METADATA } from './on-error.decorator.js';
 import type { ErrorHandlerMapping } from './resolve.interfaces.js';
@@ -23,6 +25,12 @@ function carrierOf(host: ArgumentsHost): object | undefined {
   return carrier !== null && typeof carrier === 'object' ? carrier : undefined;
 }
 
+/** A WS message's name: the last argument (Nest appends it after the adapter's own). */
+function wsPatternOf(host: ArgumentsHost): unknown {
+  const args = host.getArgs();
+  return args[args.length - 1];
+}
+
 export function recordRouteContext(host: ArgumentsHost, route: RouteContext): void {
   const carrier = carrierOf(host);
   if (carrier === undefined) return;
@@ -32,14 +40,14 @@ export function recordRouteContext(host: ArgumentsHost, route: RouteContext): vo
   }
   let byPattern = routes.get(carrier);
   if (!(byPattern instanceof Map)) routes.set(carrier, (byPattern = new Map()));
-  byPattern.set(host.getArgByIndex(2), route);
+  byPattern.set(wsPatternOf(host), route);
 }
 
 /** The route recorded for this call, or undefined when it failed before routing. */
 export function routeContextOf(host: ArgumentsHost): RouteContext | undefined {
   const carrier = carrierOf(host);
   const route = carrier === undefined ? undefined : routes.get(carrier);
-  return route instanceof Map ? route.get(host.getArgByIndex(2)) : route;
+  return route instanceof Map ? route.get(wsPatternOf(host)) : route;
 }
 
 /**
@@ -67,6 +75,13 @@ export function isRouteContextNeeded(modules: ModulesContainer, handlers: readon
   for (const { controller, methods } of controllersOf(modules)) {
     if (Reflect.hasMetadata(ON_ERROR_METADATA, controller)) return true;
     if (methods.some((method) => Reflect.hasMetadata(ON_ERROR_METADATA, method))) return true;
+  }
+  // Gateways and GraphQL resolvers are providers, not controllers.
+  const scanner = new MetadataScanner();
+  for (const provider of [...gatewaysOf(modules), ...resolversOf(modules)]) {
+    if (Reflect.hasMetadata(ON_ERROR_METADATA, provider)) return true;
+    const names = scanner.getAllMethodNames(provider.prototype);
+    if (names.some((name) => Reflect.hasMetadata(ON_ERROR_METADATA, provider.prototype[name]))) return true;
   }
   return false;
 }

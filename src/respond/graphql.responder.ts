@@ -1,4 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read, stringProperty } from '../internal/thrown-value.js';
@@ -73,4 +74,60 @@ export class GraphqlResponder implements Responder {
     const { message, ...extensions } = fallbackEnvelopeOf(requestId);
     return Promise.reject(new EnvelopeError(message, { ...extensions, status: 500 }));
   }
+}
+
+type JsonSchema = Record<string, unknown>;
+
+/** `{ ...object, [key]: value }`, for the plain objects of a JSON schema. */
+function withProperty(object: unknown, key: string, value: unknown): JsonSchema {
+  return { ...(object as JsonSchema), [key]: value };
+}
+
+/**
+ * A GraphQL response schema whose `errors[].extensions.code` is typed as a string, rebuilt
+ * without that type (the rest of the schema is shared, never changed); any other schema as is.
+ */
+function withUntypedErrorCode(schema: unknown): unknown {
+  const properties = read(schema, 'properties');
+  const errors = read(properties, 'errors');
+  const items = read(errors, 'items');
+  const itemProperties = read(items, 'properties');
+  const extensions = read(itemProperties, 'extensions');
+  const extensionProperties = read(extensions, 'properties');
+  if (read(read(extensionProperties, 'code'), 'type') !== 'string') return schema;
+  // Without a declared type the code is written as any other extension: only where those are kept.
+  if (read(extensions, 'additionalProperties') !== true) return schema;
+  const { code: _stringOnly, ...otherExtensions } = extensionProperties as JsonSchema;
+  const untyped = withProperty(extensions, 'properties', otherExtensions);
+  const newItems = withProperty(items, 'properties', withProperty(itemProperties, 'extensions', untyped));
+  return withProperty(
+    schema,
+    'properties',
+    withProperty(properties, 'errors', withProperty(errors, 'items', newItems)),
+  );
+}
+
+interface FastifyRouteHooks {
+  addHook(name: 'onRoute', hook: (route: { schema?: { response?: unknown } }) => void): unknown;
+}
+
+/**
+ * Mercurius declares a fastify response schema that types `extensions.code` as a string, so
+ * fast-json-stringify would send the envelope's numeric `code` as `"4001"`. Each GraphQL route
+ * gets that schema without the type (extensions keep `additionalProperties: true`): a number
+ * stays a number, Mercurius's own string codes stay strings. Installed before GraphQLModule
+ * registers Mercurius (its `onModuleInit`); other platforms and routes are left alone.
+ */
+export function keepNumericGraphqlCodes(adapter: AbstractHttpAdapter): void {
+  if (adapter.getType() !== 'fastify') return;
+  (adapter.getInstance() as FastifyRouteHooks).addHook('onRoute', (route) => {
+    const response = read(route.schema, 'response');
+    if (response === null || typeof response !== 'object') return;
+    let widened: JsonSchema | undefined;
+    for (const [status, schema] of Object.entries(response)) {
+      const untyped = withUntypedErrorCode(schema);
+      if (untyped !== schema) (widened ??= { ...response })[status] = untyped;
+    }
+    if (widened !== undefined) route.schema = { ...route.schema, response: widened };
+  });
 }

@@ -2,11 +2,15 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read, stringProperty } from '../internal/thrown-value.js';
+import { isWellFormedRequestId } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
 import type { Responder } from './responder.interfaces.js';
 
 /** The event Nest's own gateways answer failures with. */
 const EXCEPTION_EVENT = 'exception';
+
+/** The field of a message's data a client may name its own request id in. */
+const REQUEST_ID_FIELD = 'requestId';
 
 /** Ids for native WebSocket clients, which have none of their own (socket.io's have `id`). */
 const clientIds = new WeakMap<object, string>();
@@ -20,16 +24,34 @@ function clientIdOf(client: unknown): string | undefined {
 }
 
 /**
+ * The message's name. Nest's WsProxy appends it as the last argument, after what the adapter
+ * passed: `[client, data, ack, pattern]` on socket.io, `[client, data, event, pattern]` on ws;
+ * `switchToWs().getPattern()` reads the same.
+ */
+export function patternOf(host: ArgumentsHost): string | undefined {
+  try {
+    const args = host.getArgs();
+    const pattern: unknown = args[args.length - 1];
+    return typeof pattern === 'string' ? pattern : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
  * Sends the envelope, plus the message's `pattern`, as Nest's `exception` event: `emit` on a
  * socket.io socket, a `{ event, data }` JSON frame on a native WebSocket (what Nest's own filter
- * does). A client that has gone away gets nothing, and nothing throws.
+ * does; a native socket also has an EventEmitter `emit`, which would only dispatch locally). A
+ * client that has gone away gets nothing, and nothing throws.
  */
 function emitException(client: unknown, payload: Record<string, unknown>): void {
   try {
     const native = typeof read(client, 'readyState') === 'number' && typeof read(client, 'send') === 'function';
     if (native) {
+      // ws's OPEN: a frame sent on a closing socket only raises an error on it.
+      if (read(client, 'readyState') !== 1) return;
       (client as { send(data: string): void }).send(JSON.stringify({ event: EXCEPTION_EVENT, data: payload }));
-    } else {
+    } else if (typeof read(client, 'emit') === 'function') {
       (client as { emit(event: string, data: unknown): void }).emit(EXCEPTION_EVENT, payload);
     }
   } catch {
@@ -42,9 +64,14 @@ function emitException(client: unknown, payload: Record<string, unknown>): void 
  * failure only from what the responder emits, so every failure emits, the fallback too.
  */
 export class WsResponder implements Responder {
-  /** Each message is a call of its own: a new id, unless a further hop sent one (see services). */
-  requestIdOf(): string {
-    return randomUUID();
+  /**
+   * Each message is a call of its own: a new id per failing message, unless the message's data
+   * names a well-formed `requestId` (the rule of the HTTP header), which lets a client match the
+   * `exception` event to the message it sent.
+   */
+  requestIdOf(host: ArgumentsHost): string {
+    const incoming = read(host.getArgByIndex(1), REQUEST_ID_FIELD);
+    return isWellFormedRequestId(incoming) ? incoming : randomUUID();
   }
 
   requestOf(): undefined {
@@ -52,8 +79,7 @@ export class WsResponder implements Responder {
   }
 
   identityOf(host: ArgumentsHost): CallIdentity {
-    const pattern: unknown = host.getArgByIndex(2);
-    return { pattern: typeof pattern === 'string' ? pattern : undefined, clientId: clientIdOf(host.getArgByIndex(0)) };
+    return { pattern: patternOf(host), clientId: clientIdOf(host.getArgByIndex(0)) };
   }
 
   respond(failure: Failure): void {
@@ -61,11 +87,7 @@ export class WsResponder implements Responder {
   }
 
   fallback(host: ArgumentsHost, requestId: string): void {
-    const pattern: unknown = host.getArgByIndex(2);
-    emitException(host.getArgByIndex(0), {
-      ...fallbackEnvelopeOf(requestId),
-      status: 500,
-      pattern: typeof pattern === 'string' ? pattern : undefined,
-    });
+    const { code, reason, message } = fallbackEnvelopeOf(requestId);
+    emitException(host.getArgByIndex(0), { code, reason, status: 500, message, requestId, pattern: patternOf(host) });
   }
 }
