@@ -1,7 +1,7 @@
 import { ArgumentsHost, ExceptionFilter, Inject } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { types } from 'node:util';
-import { Failure, type Transport } from '../describe/failure.js';
+import { Failure, type Caught, type Transport } from '../describe/failure.js';
 import { ErrorLogger } from '../logging/error-logger.js';
 import { ErrorRecorder } from '../logging/error-recorder.js';
 import { DEFAULTS } from '../options/error-handling.defaults.js';
@@ -38,10 +38,10 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
       try {
         const result = ownCatch.call(this, exception, host);
         return types.isPromise(result)
-          ? result.catch((failure: unknown) => this.fallback(exception, failure, host, this.requestIdOf(host)))
+          ? result.catch((failure: unknown) => this.fallback(exception, failure, this.callOf(host)))
           : result;
       } catch (failure) {
-        return this.fallback(exception, failure, host, this.requestIdOf(host));
+        return this.fallback(exception, failure, this.callOf(host));
       }
     };
   }
@@ -56,88 +56,90 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   }
 
   catch(exception: T, host: ArgumentsHost): unknown {
-    const responder = this.responders?.for(host);
-    const requestId = this.requestIdOf(host);
-    if (responder === undefined) return this.fallback(exception, undefined, host, requestId);
+    const call = this.callOf(host);
+    const { responder } = call;
+    if (responder === undefined) return this.fallback(exception, undefined, call);
     try {
       const mapped = this.mapException(exception, host);
-      if (!types.isPromise(mapped)) return this.resolve(mapped, host, responder, requestId);
+      if (!types.isPromise(mapped)) return this.resolve(mapped, call, responder);
       return mapped.then(
-        (settled) => this.resolve(settled, host, responder, requestId),
-        (failure: unknown) => this.fallback(exception, failure, host, requestId),
+        (settled) => this.resolve(settled, call, responder),
+        (failure: unknown) => this.fallback(exception, failure, call),
       );
     } catch (failure) {
-      return this.fallback(exception, failure, host, requestId);
+      return this.fallback(exception, failure, call);
     }
   }
 
-  private resolve(exception: unknown, host: ArgumentsHost, responder: Responder, requestId: string): unknown {
+  private resolve(exception: unknown, call: Call, responder: Responder): unknown {
     try {
-      const request = responder.requestOf(host);
-      const resolution = this.resolver.resolve(exception, host, request);
-      if (!types.isPromise(resolution)) return this.answer(exception, host, responder, requestId, resolution);
+      const caught: Caught = {
+        exception,
+        transport: call.host.getType<Transport>(),
+        requestId: call.requestId,
+        request: responder.requestOf(call.host),
+        identity: responder.identityOf(call.host),
+        host: call.host,
+      };
+      const resolution = this.resolver.resolve(exception, call.host, caught.request);
+      if (!types.isPromise(resolution)) return this.answer(caught, responder, resolution, call);
       return resolution.then(
-        (settled) => this.answer(exception, host, responder, requestId, settled),
-        (failure: unknown) => this.fallback(exception, failure, host, requestId),
+        (settled) => this.answer(caught, responder, settled, call),
+        (failure: unknown) => this.fallback(exception, failure, call),
       );
     } catch (failure) {
-      return this.fallback(exception, failure, host, requestId);
+      return this.fallback(exception, failure, call);
     }
   }
 
   /** Describe, respond, then record: a logger or tracker that fails cannot change the answer. */
-  private answer(
-    exception: unknown,
-    host: ArgumentsHost,
-    responder: Responder,
-    requestId: string,
-    resolution: Resolution,
-  ): unknown {
+  private answer(caught: Caught, responder: Responder, resolution: Resolution, call: Call): unknown {
     let failure: Failure;
     let answer: unknown;
     try {
-      const caught = {
-        exception,
-        transport: host.getType<Transport>(),
-        requestId,
-        request: responder.requestOf(host),
-        identity: responder.identityOf(host),
-        host,
-      };
       failure = new Failure(caught, resolution, this.options.mode === 'development');
       answer = responder.respond(failure);
     } catch (failed) {
-      return this.fallback(exception, failed, host, requestId);
+      return this.fallback(caught.exception, failed, call);
     }
     this.recorder.record(failure);
     return answer;
   }
 
-  /** Taken once per failure; works without injection too, for filters made with `new`. */
-  private requestIdOf(host: ArgumentsHost): string {
+  /**
+   * The call's responder and request id, taken once per failure; works without injection too,
+   * for filters made with `new` (no responder: only the fixed answer).
+   */
+  private callOf(host: ArgumentsHost): Call {
+    const responder = this.responders?.for(host);
+    let requestId: string | undefined;
     try {
-      const responder = this.responders?.for(host);
-      if (responder !== undefined) return responder.requestIdOf(host);
-      if (host.getType() === 'http') return requestIdOf(host.getArgByIndex(0), DEFAULTS.requestIdHeader.toLowerCase());
+      if (responder !== undefined) requestId = responder.requestIdOf(host);
+      else if (host.getType() === 'http') {
+        requestId = requestIdOf(host.getArgByIndex(0), DEFAULTS.requestIdHeader.toLowerCase());
+      }
     } catch {
       // A call whose id cannot be read gets a new one.
     }
-    return randomUUID();
+    return { host, responder, requestId: requestId ?? randomUUID() };
   }
 
-  /**
-   * The last resort when the pipeline itself failed, or when the filter was made with `new`
-   * and has no dependencies: a fixed 500 answer on the call's transport.
-   */
-  private fallback(exception: unknown, failure: unknown, host: ArgumentsHost, requestId: string): unknown {
+  /** The last resort when the pipeline itself failed: a fixed 500 answer on the call's transport. */
+  private fallback(exception: unknown, failure: unknown, { host, responder, requestId }: Call): unknown {
     try {
       if (failure !== undefined) this.errorLogger?.logPipelineFailure(exception, failure);
     } catch {
       // Logging must not stop the answer.
     }
-    const responder = this.responders?.for(host);
     if (responder !== undefined) return responder.fallback(host, requestId);
     if (host.getType() === 'http') writeFallback(host, DEFAULTS.requestIdHeader, requestId);
     return undefined;
   }
+}
+
+/** What the pipeline knows of a call before anything is decided: taken once, in catch. */
+interface Call {
+  host: ArgumentsHost;
+  responder: Responder | undefined;
+  requestId: string;
 }
