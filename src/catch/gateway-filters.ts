@@ -1,8 +1,8 @@
 import type { ExceptionFilter } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
+import { GATEWAY_METADATA, providersWith } from '../internal/controllers.js';
 
-/** `@nestjs/websockets`' metadata keys, named here because the package is an optional peer. */
-const GATEWAY_METADATA = 'websockets:is_gateway';
+/** `@UseFilters`' metadata key, as Nest's gateways read it. */
 const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
 
 /**
@@ -11,19 +11,6 @@ const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
  * another): an app's filter replaces another app's, never stacks on it.
  */
 const moduleFilters = new WeakSet<object>();
-
-/** The gateway classes of the app, in every module (feature modules too). */
-export function* gatewaysOf(modules: ModulesContainer): Generator<Function> {
-  const seen = new Set<Function>();
-  for (const moduleRef of modules.values()) {
-    for (const { metatype } of moduleRef.providers.values()) {
-      if (typeof metatype !== 'function' || seen.has(metatype)) continue;
-      if (!Reflect.getMetadata(GATEWAY_METADATA, metatype)) continue;
-      seen.add(metatype);
-      yield metatype;
-    }
-  }
-}
 
 /**
  * Nest never applies global filters to gateways, so the module's filter is put among each
@@ -38,7 +25,7 @@ export function* gatewaysOf(modules: ModulesContainer): Generator<Function> {
  */
 export function applyToGateways(modules: ModulesContainer, filter: ExceptionFilter): void {
   moduleFilters.add(filter);
-  for (const gateway of gatewaysOf(modules)) {
+  for (const { controller: gateway } of providersWith(modules, GATEWAY_METADATA)) {
     // getMetadata, not getOwnMetadata: a base class's @UseFilters applies to its subclasses too.
     const declared: unknown[] = Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, gateway) ?? [];
     const own = declared.filter((declaredFilter) => !moduleFilters.has(declaredFilter as object));

@@ -1,21 +1,7 @@
 import type { ModulesContainer } from '@nestjs/core';
 
-/** `@nestjs/graphql`'s names, written here because the package is an optional peer. */
+/** `@nestjs/graphql`'s options token, written here because the package is an optional peer. */
 const GRAPHQL_MODULE_OPTIONS = 'GqlModuleOptions';
-const RESOLVER_TYPE_METADATA = 'graphql:resolver_type';
-
-/** The resolver classes of the app (`@Resolver()` providers), in every module. */
-export function* resolversOf(modules: ModulesContainer): Generator<Function> {
-  const seen = new Set<Function>();
-  for (const moduleRef of modules.values()) {
-    for (const { metatype } of moduleRef.providers.values()) {
-      if (typeof metatype !== 'function' || seen.has(metatype)) continue;
-      if (!Reflect.hasMetadata(RESOLVER_TYPE_METADATA, metatype)) continue;
-      seen.add(metatype);
-      yield metatype;
-    }
-  }
-}
 
 /**
  * `@nestjs/graphql` runs `@ResolveField` methods without any exception filter unless its options

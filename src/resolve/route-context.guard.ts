@@ -1,8 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, type ArgumentsHost, type Type } from '@nestjs/common';
-import { MetadataScanner, type ModulesContainer } from '@nestjs/core';
-import { gatewaysOf } from '../catch/gateway-filters.js';
-import { resolversOf } from '../catch/graphql-resolvers.js';
-import { controllersOf } from '../internal/controllers.js';
+import type { ModulesContainer } from '@nestjs/core';
+import { handlerClassesOf } from '../internal/controllers.js';
 import { ON_ERROR_METADATA } from './on-error.decorator.js';
 import type { ErrorHandlerMapping } from './resolve.interfaces.js';
 
@@ -72,16 +70,9 @@ export class RouteContextGuard implements CanActivate {
  */
 export function isRouteContextNeeded(modules: ModulesContainer, handlers: readonly ErrorHandlerMapping[]): boolean {
   if (handlers.some(([, target]) => typeof target === 'function')) return true;
-  for (const { controller, methods } of controllersOf(modules)) {
+  for (const { controller, methods } of handlerClassesOf(modules)) {
     if (Reflect.hasMetadata(ON_ERROR_METADATA, controller)) return true;
     if (methods.some((method) => Reflect.hasMetadata(ON_ERROR_METADATA, method))) return true;
-  }
-  // Gateways and GraphQL resolvers are providers, not controllers.
-  const scanner = new MetadataScanner();
-  for (const provider of [...gatewaysOf(modules), ...resolversOf(modules)]) {
-    if (Reflect.hasMetadata(ON_ERROR_METADATA, provider)) return true;
-    const names = scanner.getAllMethodNames(provider.prototype);
-    if (names.some((name) => Reflect.hasMetadata(ON_ERROR_METADATA, provider.prototype[name]))) return true;
   }
   return false;
 }
