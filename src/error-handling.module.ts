@@ -4,6 +4,7 @@ import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
 import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
 import { GlobalEnhancerOrderCheck } from './catch/global-enhancer-order.check.js';
+import { HybridAppCheck } from './catch/hybrid-app.check.js';
 import { ErrorLogger } from './logging/error-logger.js';
 import { ErrorRecorder } from './logging/error-recorder.js';
 import { ProcessErrorsHandler } from './logging/process-errors.handler.js';
@@ -126,6 +127,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
         new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule, routeContextNeeded),
       inject: [ModulesContainer, ROUTE_CONTEXT_NEEDED],
     },
+    HybridAppCheck,
     {
       // A user's own `exceptionFactory` in the options wins.
       provide: APP_PIPE,
