@@ -127,7 +127,9 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   /** The last resort when the pipeline itself failed: a fixed 500 answer on the call's transport. */
   private fallback(exception: unknown, failure: unknown, { host, responder, requestId }: Call): unknown {
     try {
-      if (failure !== undefined) this.errorLogger?.logPipelineFailure(exception, failure);
+      if (failure !== undefined) {
+        this.errorLogger?.logPipelineFailure(exception, failure, { transport: host.getType(), requestId });
+      }
     } catch {
       // Logging must not stop the answer.
     }

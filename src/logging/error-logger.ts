@@ -56,12 +56,19 @@ export class ErrorLogger {
     this.pinoRootLogger = await loadPinoRootLogger(this.moduleRef);
   }
 
-  /** Used when the error pipeline itself failed and a hard-coded 500 was sent. */
-  logPipelineFailure(exception: unknown, failure: unknown): void {
+  /**
+   * Used when the error pipeline itself failed and a hard-coded 500 was sent; `call` (its
+   * transport and the request id the caller got) lets the record be found from that answer.
+   */
+  logPipelineFailure(
+    exception: unknown,
+    failure: unknown,
+    call: { transport?: string; requestId?: string } = {},
+  ): void {
     this.write(
       'error',
       `Error handling failed (${messageOf(failure) || nameOf(failure)}) while answering: ${messageOf(exception) || nameOf(exception)}`,
-      { err: serializeError(failure, true), exception: serializeError(exception, true) },
+      { ...call, err: serializeError(failure, true), exception: serializeError(exception, true) },
     );
   }
 
