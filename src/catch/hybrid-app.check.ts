@@ -33,7 +33,7 @@ export class HybridAppCheck {
     if (inheritAppConfig === true || this.warned) return;
     this.warned = true;
     this.logger.warn(
-      "A microservice was connected without inheritAppConfig, so ErrorHandlingModule does not handle its errors: its callers get Nest's default answers and nothing is logged. Connect it with app.connectMicroservice(options, { inheritAppConfig: true }).",
+      "A microservice was connected without inheritAppConfig, so ErrorHandlingModule does not handle its errors: its callers get Nest's default answers and its failures no record of the module's. Connect it with app.connectMicroservice(options, { inheritAppConfig: true }).",
     );
   }
 }
