@@ -24,6 +24,7 @@ import {
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
+import { answerStreamErrors } from './streams/stream-errors.js';
 import { ErrorBodyRenderer } from './respond/error-body.formats.js';
 import { GraphqlResponder, keepNumericGraphqlCodes } from './respond/graphql.responder.js';
 import { GrpcResponder } from './respond/grpc.responder.js';
@@ -39,6 +40,8 @@ const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');
 const GATEWAY_FILTER = Symbol('GATEWAY_FILTER');
 /** Done once the module's filter is on every gateway. */
 const GATEWAYS_FILTERED = Symbol('GATEWAYS_FILTERED');
+/** The module's filter as express file streams that fail get it. */
+const STREAM_FILTER = Symbol('STREAM_FILTER');
 const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
 
 /**
@@ -116,6 +119,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
+    { provide: STREAM_FILTER, useClass: ErrorHandlingFilter },
     {
       provide: GATEWAYS_FILTERED,
       useFactory: (modules: ModulesContainer, filter: ErrorHandlingFilter) => applyToGateways(modules, filter),
@@ -160,6 +164,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     @Inject(OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
+    @Inject(STREAM_FILTER) private readonly streamFilter: ErrorHandlingFilter,
   ) {
     super();
   }
@@ -173,6 +178,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     if (adapter) {
       installRequestIdHook(adapter, this.options.requestIdHeader);
       keepNumericGraphqlCodes(adapter);
+      answerStreamErrors(adapter, this.streamFilter);
     }
     applyToFieldResolvers(this.modules);
   }

@@ -50,7 +50,10 @@ export class Failure {
   readonly message: string;
   /** The error's own message, for the record, even where the client's is masked. */
   readonly ownMessage: string;
+  /** What the client reads: an exception's own fields not for a 5xx in production. */
   readonly details: unknown;
+  /** The details for the record, even where the client's are masked. */
+  readonly ownDetails: unknown;
   readonly headers: Readonly<Record<string, string>> | undefined;
   /** What a handler target threw or returned instead of an exception, if it failed. */
   readonly handlerFailure: unknown;
@@ -69,9 +72,11 @@ export class Failure {
     this.status = entry.status;
     this.code = entry.code;
     this.reason = entry.reason;
+    const masked = entry.status >= 500 && !development;
     this.ownMessage = resolution.message;
-    this.message = entry.status >= 500 && !development ? entry.message : resolution.message || entry.message;
-    this.details = resolution.details;
+    this.message = masked ? entry.message : resolution.message || entry.message;
+    this.ownDetails = resolution.details ?? resolution.ownDetails;
+    this.details = resolution.details ?? (masked ? undefined : resolution.ownDetails);
     this.headers = resolution.headers;
     this.handlerFailure = resolution.handlerFailure;
     this.debug = development ? debugInfoOf(caught.exception) : undefined;

@@ -38,13 +38,13 @@ export function kindOf(failure: Failure): string {
 
 /** What the log record says about a failure, and what reporters receive. */
 export function errorLogContext(failure: Failure, redactor: LogRedactor): ErrorLogContext {
-  const { transport, status, code, reason, requestId, request, details } = failure;
+  const { transport, status, code, reason, requestId, request, ownDetails } = failure;
   const context: ErrorLogContext = { transport, status, code, reason, message: failure.ownMessage, requestId };
   if (request !== undefined) context.req = requestLogInfo(request, requestId, redactor);
   for (const [key, value] of Object.entries(failure.identity ?? {})) {
     if (value !== undefined) (context as unknown as Record<string, unknown>)[key] = value;
   }
-  if (details !== undefined) context.details = redactor.redact(details);
+  if (ownDetails !== undefined) context.details = redactor.redact(ownDetails);
   return context;
 }
 

@@ -1,5 +1,5 @@
-import { HttpException } from '@nestjs/common';
-import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
+import { HttpException, NotFoundException } from '@nestjs/common';
+import type { ErrorCatalogue, ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
 import { ErrorCode } from '../catalogue/error-codes.js';
 import { OperatedException } from '../catalogue/operated.exception.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
@@ -88,23 +88,80 @@ function transportExceptionContent(exception: { getError(): unknown }): {
   };
 }
 
+/** Fields of a response object that are the status, which the entry already names. */
+const STATUS_FIELDS: ReadonlySet<string> = new Set(['statusCode', 'status']);
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
 /**
- * What Nest's own exceptions say: a string response, a `message` string, or a list of messages
- * (ValidationPipe's, also grouped by path), which becomes the details of an input error.
+ * The fields of a response object besides its message: what `details` carries. `error` beside
+ * a `statusCode` is the status phrase Nest's exceptions add (`{ statusCode, message, error:
+ * 'Not Found' }`), which the reason already names. Only plain objects are read: an Error or a
+ * class instance as response (an HTTP client's error, say) carries request config and tokens
+ * in its enumerable fields.
+ */
+function otherFieldsOf(response: Record<string, unknown>, used: string): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  const statusPhrase = Object.hasOwn(response, 'statusCode');
+  for (const [key, value] of Object.entries(response)) {
+    if (key === used || STATUS_FIELDS.has(key) || (key === 'error' && statusPhrase)) continue;
+    fields[key] = value;
+  }
+  return fields;
+}
+
+/** What an exception's response says, before `errorCode` is placed. */
+interface HttpExceptionContent {
+  message: string;
+  details?: unknown;
+  /** The response object's other fields: answered like the message, always recorded. */
+  fields?: Record<string, unknown>;
+}
+
+/**
+ * What Nest's own exceptions say: a string response; an object's `message` (else its `error`)
+ * and its other fields; or a list of messages (ValidationPipe's, also grouped by path), which
+ * becomes the details of an input error.
  */
 function httpExceptionContent(
   exception: HttpException,
   entry: ErrorCodeEntry,
   maxDetails: number,
-): { message: string; details?: unknown } {
+): HttpExceptionContent {
   if (exception instanceof ValidationFailedException) return inputErrorContent(exception.errors, entry, maxDetails);
   const response = exception.getResponse();
   if (typeof response === 'string') return { message: response };
   const message = (response as { message?: unknown } | null)?.message;
-  if (typeof message === 'string') return { message };
+  const plain = isPlainObject(response);
+  if (typeof message === 'string') return { message, ...(plain && { fields: otherFieldsOf(response, 'message') }) };
   const messages = Array.isArray(message) ? message : groupedMessagesOf(message);
   if (messages !== undefined) return inputErrorContent(messages, entry, maxDetails);
-  return { message: exception.message };
+  if (!plain) return { message: exception.message };
+  if (typeof response.error === 'string') return { message: response.error, fields: otherFieldsOf(response, 'error') };
+  return { message: exception.message, fields: otherFieldsOf(response, '') };
+}
+
+/**
+ * Nest's unknown-route exception is made per request with the URL as the client sent it, query
+ * included (`Cannot GET /nope?access_token=…`, core's routes-resolver). It is rewritten in place,
+ * message, response and stack, before anything reads it: the body, the record's message, `err`
+ * and line, reporters and a format function then never see the query.
+ */
+const UNKNOWN_ROUTE = /^(Cannot \S+ [^?]*)\?/;
+
+function dropUnknownRouteQuery(exception: NotFoundException): void {
+  const { message } = exception;
+  const safe = UNKNOWN_ROUTE.exec(message)?.[1];
+  if (safe === undefined || exception.getResponse() === null || typeof exception.getResponse() !== 'object') return;
+  const response = exception.getResponse() as Record<string, unknown>;
+  if (response.message !== message) return;
+  response.message = safe;
+  exception.message = safe;
+  if (typeof exception.stack === 'string') exception.stack = exception.stack.replace(message, safe);
 }
 
 /** Answers the built-in defaults give, before any handler is consulted. */
@@ -112,6 +169,7 @@ export class BuiltInDefaults {
   constructor(
     private readonly entries: StatusEntries,
     private readonly maxValidationDetails: number,
+    private readonly codes: ErrorCatalogue,
   ) {}
 
   resolve(exception: unknown): Resolution {
@@ -122,9 +180,8 @@ export class BuiltInDefaults {
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (!Number.isInteger(status) || status < 400 || status > 599) return this.unexpected(exception);
-      const entry = this.entries.entryFor(status);
-      const { message, details } = httpExceptionContent(exception, entry, this.maxValidationDetails);
-      return { entry, message: message || entry.message, details };
+      if (exception instanceof NotFoundException) dropUnknownRouteQuery(exception);
+      return this.httpExceptionResolution(exception, status);
     }
     if (isTransportException(exception)) {
       const { status, message, details } = transportExceptionContent(exception);
@@ -140,6 +197,28 @@ export class BuiltInDefaults {
       return { entry: ErrorCode.CONNECTION_ERROR, message: messageOf(exception) || ErrorCode.CONNECTION_ERROR.message };
     }
     return this.unexpected(exception);
+  }
+
+  /**
+   * Nest 12's `errorCode` names the entry of `codes` that answers, under the exception's status.
+   * One that names no entry is kept in the details, where clients read the exception's fields.
+   */
+  private httpExceptionResolution(exception: HttpException, status: number): Resolution {
+    const { errorCode } = exception;
+    const named =
+      typeof errorCode === 'string' && Object.hasOwn(this.codes, errorCode) ? this.codes[errorCode] : undefined;
+    const entry =
+      named === undefined ? this.entries.entryFor(status) : named.status === status ? named : { ...named, status };
+    const { message, details, fields } = httpExceptionContent(exception, entry, this.maxValidationDetails);
+    const ownDetails = { ...fields };
+    if (named !== undefined) delete ownDetails.errorCode;
+    else if (typeof errorCode === 'string') ownDetails.errorCode = errorCode;
+    return {
+      entry,
+      message: message || entry.message,
+      details,
+      ...(Object.keys(ownDetails).length > 0 && { ownDetails }),
+    };
   }
 
   /** What a handler that failed answers with: the 500 entry, and the failure kept for the record. */

@@ -1,6 +1,7 @@
 import { ArgumentsHost, HttpException } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { types } from 'node:util';
+import type { ErrorCatalogue } from '../catalogue/catalogue.interfaces.js';
 import { OperatedException } from '../catalogue/operated.exception.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
 import { messageOf } from '../internal/thrown-value.js';
@@ -17,6 +18,7 @@ import { routeContextOf } from './route-context.guard.js';
 
 /** What resolution needs of the module options. */
 export interface ResolveOptions {
+  codes: ErrorCatalogue;
   entries: StatusEntries;
   handlers: readonly ErrorHandlerMapping[];
   maxValidationDetails: number;
@@ -36,7 +38,7 @@ export class ErrorResolver {
     options: ResolveOptions,
     private readonly reflector: Reflector,
   ) {
-    this.defaults = new BuiltInDefaults(options.entries, options.maxValidationDetails);
+    this.defaults = new BuiltInDefaults(options.entries, options.maxValidationDetails, options.codes);
     this.moduleTable = new HandlerTable(options.handlers);
   }
 

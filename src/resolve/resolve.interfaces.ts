@@ -35,6 +35,12 @@ export interface Resolution {
   /** The message before production masking: the error's own, or the entry's. */
   message: string;
   details?: unknown;
+  /**
+   * The fields of an HttpException's response object beside its message (and an `errorCode`
+   * that names no entry): answered like the message, so not for a 5xx in production; always
+   * recorded.
+   */
+  ownDetails?: Readonly<Record<string, unknown>>;
   headers?: Readonly<Record<string, string>>;
   /** What a handler target threw or returned instead of an exception, if it failed. */
   handlerFailure?: unknown;

@@ -1,4 +1,4 @@
-import { BadRequestException, HttpException, NotFoundException } from '@nestjs/common';
+import { BadRequestException, ConflictException, HttpException, NotFoundException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host.js';
 import {
@@ -170,5 +170,27 @@ describe('@OnError declarations', () => {
     ['a bad target', () => OnError(Base, 'nope' as never), /the target must be a catalogue entry or a function/],
   ])('rejects %s where it is declared', (_case, declare, message) => {
     expect(declare).toThrow(message);
+  });
+});
+
+describe('what built-in defaults read of an HttpException', () => {
+  it("reads an errorCode only as an own key of codes, never Object's members", () => {
+    const resolved = resolve(new HttpException('x', 409, { errorCode: 'toString' }));
+    expect(resolved.entry).toBe(ErrorCode.CONFLICT);
+    expect(resolved.ownDetails).toEqual({ errorCode: 'toString' });
+  });
+
+  it('gives an errorCode entry of another status a copy with the exception status, the original untouched', () => {
+    const resolved = resolve(new ConflictException('x', { errorCode: 'RESOURCE_NOT_FOUND' }));
+    expect(resolved.entry).toMatchObject({ code: 4001, reason: 'RESOURCE_NOT_FOUND', status: 409 });
+    expect(ErrorCode.RESOURCE_NOT_FOUND.status).toBe(404);
+  });
+
+  it("rewrites only Nest's unknown-route message, and only its query", () => {
+    const unknown = new NotFoundException('Cannot GET /a/b?token=1?x');
+    expect(resolve(unknown).message).toBe('Cannot GET /a/b');
+    expect(unknown.stack).not.toContain('token');
+    expect(unknown.getResponse()).toMatchObject({ message: 'Cannot GET /a/b', statusCode: 404 });
+    expect(resolve(new NotFoundException('Product ?id=1 missing')).message).toBe('Product ?id=1 missing');
   });
 });
