@@ -1,4 +1,5 @@
 import { Body, Controller, Get, type INestApplication, type LoggerService, Post } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { IsNotEmpty, MaxLength } from 'class-validator';
 import request from 'supertest';
 import {
@@ -346,5 +347,18 @@ describe('negotiation options at startup', () => {
     await app.close();
     expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
     expect(response.headers.vary).toBeUndefined();
+  });
+
+  it('documents the envelope in the OpenAPI document: what API clients get', async () => {
+    const app = await boot('express', { openapi: true });
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().build());
+    await app.close();
+    const responses = document.paths['/shop/boom'].get!.responses as Record<
+      string,
+      { content: Record<string, { schema: { required?: string[] }; examples: object }> }
+    >;
+    const { schema, examples } = responses['500'].content['application/json'];
+    expect(schema.required).toEqual(['code', 'reason', 'message', 'requestId']);
+    expect(examples).toMatchObject({ UNEXPECTED_ERROR: { value: { code: 9000, reason: 'UNEXPECTED_ERROR' } } });
   });
 });
