@@ -21,7 +21,9 @@ const HTML = 'text/html; charset=utf-8';
 const AppError = defineErrorCodes({
   ...ErrorCode,
   PRODUCT_SOLD_OUT: { code: 4101, status: 409, message: 'Product is sold out' },
+  [`ODD_${SCRIPT}${HOSTILE}`]: { code: 4102, status: 422, message: `Catalogue text ${SCRIPT}` },
 });
+const ODD = AppError[`ODD_${SCRIPT}${HOSTILE}`];
 
 class ReviewDto {
   @IsNotEmpty()
@@ -38,6 +40,11 @@ class ShopController {
     throw new OperatedException(AppError.PRODUCT_SOLD_OUT, `Nothing named ${SCRIPT} ${HOSTILE}`, {
       details: { name: SCRIPT, quote: HOSTILE },
     });
+  }
+
+  @Get('odd')
+  odd() {
+    throw new OperatedException(ODD, undefined, { headers: { Vary: 'Origin' } });
   }
 
   @Get('boom')
@@ -149,6 +156,15 @@ describe.each(PLATFORMS)("format: 'negotiate' on %s", (platform) => {
       expect(page).toContain('&quot;name&quot;: &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
       expectInert(page);
       expect(page).not.toContain('Stack');
+    });
+
+    it("escapes a catalogue entry's reason and message, and adds Accept to the Vary already set", async () => {
+      const response = await request(app.getHttpServer()).get('/shop/odd').set('Accept', BROWSER);
+      expect(response.status).toBe(422);
+      expect(response.headers.vary).toBe('Origin, Accept');
+      expect(response.text).toContain(`<h1>Catalogue text ${escapeHtml(SCRIPT)}</h1>`);
+      expect(response.text).toContain(`<code>ODD_${escapeHtml(SCRIPT)}&quot;&#39;&amp;&lt;&gt;</code>`);
+      expectInert(response.text);
     });
 
     it('masks a 5xx in the page exactly as in the envelope: no message, stack or cause', async () => {
