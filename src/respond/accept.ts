@@ -8,6 +8,9 @@ const OFFERS: ReadonlyArray<{ format: NegotiatedFormat; type: string; subtype: s
   { format: 'html', type: 'text', subtype: 'html' },
 ];
 
+/** What JSON clients send (none, curl, fetch, axios): answered without parsing. */
+const ENVELOPE_ACCEPTS = new Set(['', '*/*', 'application/json', 'application/json, text/plain, */*']);
+
 /** RFC 9110 §12.4.2: `0`, `0.8`, `1.000`; anything else makes the element meaningless. */
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
@@ -27,11 +30,11 @@ function weightOf(parameters: string): number {
  * takes the weight of the most specific range that matches it (`text/html` over `text/*` over
  * `*\/*`, RFC 9110 §12.5.1); equal weights go to the more specific match, then to the envelope.
  * So a browser's `text/html,…,*\/*;q=0.8` gets the page, `*\/*` and `application/json` the
- * envelope. The common JSON headers are answered without parsing; parameters other than `q` are
- * not matched.
+ * envelope. The common JSON headers (none, `*\/*`, `application/json`, axios's) are answered
+ * without parsing; parameters other than `q` are not matched.
  */
 export function negotiate(accept: string | undefined): NegotiatedFormat {
-  if (accept === undefined || accept === '' || accept === '*/*' || accept === 'application/json') return 'envelope';
+  if (accept === undefined || ENVELOPE_ACCEPTS.has(accept)) return 'envelope';
   const weights = [-1, -1, -1];
   const specificities = [-1, -1, -1];
   for (const element of accept.split(',')) {
@@ -43,7 +46,8 @@ export function negotiate(accept: string | undefined): NegotiatedFormat {
     if (Number.isNaN(weight)) continue;
     const type = range.slice(0, slash);
     const subtype = range.slice(slash + 1);
-    OFFERS.forEach((offer, index) => {
+    for (let index = 0; index < OFFERS.length; index++) {
+      const offer = OFFERS[index];
       const specificity =
         type === '*' && subtype === '*'
           ? 0
@@ -59,7 +63,7 @@ export function negotiate(accept: string | undefined): NegotiatedFormat {
         specificities[index] = specificity;
         weights[index] = weight;
       }
-    });
+    }
   }
   let chosen = 0;
   for (let index = 1; index < OFFERS.length; index++) {
