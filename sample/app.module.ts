@@ -12,6 +12,8 @@ import { ProductsController } from './products.controller.js';
     }),
     ErrorHandlingModule.forRoot({
       codes: AppError,
+      // Browsers get an HTML page (a debug page with APP_MODE=development), API clients the envelope.
+      format: 'negotiate',
       validation: { whitelist: true, forbidNonWhitelisted: true },
       openapi: true,
     }),

@@ -22,4 +22,6 @@ console.log(`Sample API on ${base}. Try:
   curl -i ${base}/products/1/recommendations  # 504 MODEL_TIMEOUT (@Timeout)
   curl -i ${base}/products/1/price            # 500 UNEXPECTED_ERROR, nothing leaked
   curl -i ${base}/nowhere                     # 404 for an unknown route
+  curl -i ${base}/products?name=Lamp          # 404 whose message echoes the query
+Open these in a browser for the HTML error page; start with APP_MODE=development for the debug page.
 Swagger UI with the documented error responses: ${base}/docs`);

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, ParseIntPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, Post, Query } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiErrorResponses, ErrorCode, OnError, OperatedException, Timeout } from '../src/index.js';
 import { AppError } from './app-error-codes.js';
@@ -13,6 +13,14 @@ const PRODUCTS = new Map([
 @Controller('products')
 @OnError(ProductNotFoundError, ErrorCode.RESOURCE_NOT_FOUND)
 export class ProductsController {
+  @Get()
+  search(@Query('name') name = '') {
+    const product = [...PRODUCTS.values()].find((candidate) => candidate.name === name);
+    // The message echoes the query: the HTML page escapes it.
+    if (!product) throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, `No product is named "${name}"`);
+    return product;
+  }
+
   @Get(':id')
   @ApiErrorResponses(AppError.INVALID_INPUT)
   find(@Param('id', ParseIntPipe) id: number) {
@@ -49,6 +57,8 @@ export class ProductsController {
 
   @Get(':id/price')
   price(): never {
-    throw new Error('pricing database password=hunter2 rejected the query');
+    throw new Error('pricing database password=hunter2 rejected the query', {
+      cause: new RangeError('connection pool exhausted (10 of 10 in use)'),
+    });
   }
 }

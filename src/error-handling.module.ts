@@ -62,9 +62,9 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
     },
     {
       provide: ErrorBodyRenderer,
-      useFactory: ({ format, problemTypeBaseUrl }: ResolvedErrorHandlingOptions) =>
-        new ErrorBodyRenderer(format, problemTypeBaseUrl),
-      inject: [OPTIONS],
+      useFactory: (options: ResolvedErrorHandlingOptions, logger: ErrorLogger) =>
+        new ErrorBodyRenderer(options, logger),
+      inject: [OPTIONS, ErrorLogger],
     },
     {
       provide: Responders,

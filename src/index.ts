@@ -33,7 +33,14 @@ export type {
   ErrorHandlerMapping,
   ErrorHandlerTarget,
 } from './resolve/resolve.interfaces.js';
-export type { ErrorDescription, ErrorFormat, ErrorFormatter } from './respond/respond.interfaces.js';
+export { escapeHtml } from './respond/html-page.js';
+export type {
+  ErrorDescription,
+  ErrorFormat,
+  ErrorFormatter,
+  ErrorPageInfo,
+  ErrorPageRenderer,
+} from './respond/respond.interfaces.js';
 export { Timeout } from './timeout/timeout.decorator.js';
 export type { FieldError } from './validation/validation-details.js';
 export { ValidationFailedException, validationExceptionFactory } from './validation/validation-failed.exception.js';

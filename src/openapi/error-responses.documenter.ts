@@ -109,7 +109,8 @@ export class ErrorResponsesDocumenter {
       content: {
         [mediaType]: {
           schema:
-            this.options.format === 'envelope'
+            // Negotiation answers API clients (no Accept, JSON) with the envelope.
+            this.options.format === 'envelope' || this.options.format === 'negotiate'
               ? ENVELOPE_SCHEMA
               : this.options.format === 'problem'
                 ? PROBLEM_SCHEMA

@@ -2,7 +2,7 @@ import type { ValidationPipeOptions } from '@nestjs/common';
 import type { ErrorCatalogue, ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
 import type { ErrorLoggingOptions, ErrorReporter } from '../logging/logging.interfaces.js';
 import type { ErrorClass, ErrorHandlerMapping } from '../resolve/resolve.interfaces.js';
-import type { ErrorFormat } from '../respond/respond.interfaces.js';
+import type { ErrorFormat, ErrorPageRenderer } from '../respond/respond.interfaces.js';
 
 export type ErrorHandlingMode = 'production' | 'development';
 
@@ -12,8 +12,13 @@ export interface ErrorHandlingModuleOptions {
   codes?: ErrorCatalogue;
   /** `production` (default unless NODE_ENV or APP_MODE is `development`) hides 5xx internals. */
   mode?: ErrorHandlingMode;
-  /** The body's shape: the envelope (default), RFC 9457 `problem`, or your own function. */
+  /**
+   * The body's shape: the envelope (default), RFC 9457 `problem`, `negotiate` (problem details,
+   * an HTML page or the envelope by the request's `Accept`), or your own function.
+   */
   format?: ErrorFormat;
+  /** With `format: 'negotiate'`: renders the HTML page yourself (escape what you take from `info`). */
+  htmlPage?: ErrorPageRenderer;
   /**
    * With `format: 'problem'`: the absolute URL under which each entry gets its own `type`
    * (`https://errors.example.com/` → `https://errors.example.com/resource-not-found`). Without

@@ -5,7 +5,7 @@ import { StatusEntries } from '../catalogue/status-entries.js';
 import type { LoggingPolicy, ProcessErrorsPolicy, ReportingPolicy } from '../logging/logging.interfaces.js';
 import { assertErrorHandlerMapping } from '../resolve/on-error.decorator.js';
 import type { ErrorClass, ErrorHandlerMapping } from '../resolve/resolve.interfaces.js';
-import type { ErrorFormat } from '../respond/respond.interfaces.js';
+import type { ErrorFormat, ErrorPageRenderer } from '../respond/respond.interfaces.js';
 import { DEFAULTS, defaultMode } from './error-handling.defaults.js';
 import type { ErrorHandlingMode, ErrorHandlingModuleOptions } from './error-handling-options.interfaces.js';
 
@@ -18,6 +18,7 @@ export interface ResolvedErrorHandlingOptions {
   mode: ErrorHandlingMode;
   format: ErrorFormat;
   problemTypeBaseUrl: string | undefined;
+  htmlPage: ErrorPageRenderer | undefined;
   openapi: boolean;
   handlers: readonly ErrorHandlerMapping[];
   /** Status → entry for plain HttpExceptions: `statusCodes`, then the defaults, then `codes`. */
@@ -148,6 +149,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     format = DEFAULTS.format,
     handlers = DEFAULTS.handlers,
     problemTypeBaseUrl,
+    htmlPage,
     openapi = DEFAULTS.openapi,
     requestIdHeader = DEFAULTS.requestIdHeader,
     validation = DEFAULTS.validation,
@@ -159,8 +161,11 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
   if (mode !== 'production' && mode !== 'development') {
     fail(`mode "${String(mode)}" is neither "production" nor "development"`);
   }
-  if (format !== 'envelope' && format !== 'problem' && typeof format !== 'function') {
-    fail(`format "${String(format)}" is neither "envelope", "problem" nor a function`);
+  if (format !== 'envelope' && format !== 'problem' && format !== 'negotiate' && typeof format !== 'function') {
+    fail(`format "${String(format)}" is neither "envelope", "problem", "negotiate" nor a function`);
+  }
+  if (htmlPage !== undefined && typeof htmlPage !== 'function') {
+    fail('`htmlPage` must be a function (info) => string');
   }
   if (problemTypeBaseUrl !== undefined && !isTypeBaseUrl(problemTypeBaseUrl)) {
     fail(`problemTypeBaseUrl "${String(problemTypeBaseUrl)}" is not an absolute URL without query or fragment`);
@@ -182,6 +187,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     mode,
     format,
     problemTypeBaseUrl,
+    htmlPage,
     openapi,
     handlers,
     entries: new StatusEntries(codes, DEFAULTS.statusCodes, resolveStatusCodes(options.statusCodes ?? {})),

@@ -2,14 +2,25 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
 import type { Failure } from '../describe/failure.js';
 import { stringifySafely } from '../internal/json.js';
-import { stringProperty } from '../internal/thrown-value.js';
-import type { ErrorFormat, RenderedBody } from './respond.interfaces.js';
+import { messageOf, nameOf, stringProperty } from '../internal/thrown-value.js';
+import type { ErrorLogger } from '../logging/error-logger.js';
+import { serializeError } from '../logging/error-record.js';
+import { negotiate } from './accept.js';
+import { errorPage, pageInfoOf } from './html-page.js';
+import type {
+  ErrorFormat,
+  ErrorFormatter,
+  ErrorPageInfo,
+  ErrorPageRenderer,
+  RenderedBody,
+} from './respond.interfaces.js';
 
 /** The largest body (in UTF-16 code units) sent with its details: 64 KiB. */
 export const MAX_BODY_LENGTH = 64 * 1024;
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
 /** `{ code, reason, message, details?, requestId }`: the package's envelope. */
 function envelopeBody(failure: Failure, details: unknown): Record<string, unknown> {
@@ -95,37 +106,67 @@ export function fallbackEnvelopeOf(requestId: string): {
   return { code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error', requestId };
 }
 
-/** Renders error bodies in the module's `format`, chosen once at startup. */
-export class ErrorBodyRenderer {
-  private readonly renderBody: (failure: Failure, details: unknown) => RenderedBody;
+type BodyRendering = (failure: Failure, details: unknown) => RenderedBody;
 
-  constructor(format: ErrorFormat, problemTypeBaseUrl: string | undefined) {
-    this.renderBody =
+/** What the renderer needs of the resolved options. */
+export interface BodyFormatOptions {
+  format: ErrorFormat;
+  problemTypeBaseUrl: string | undefined;
+  htmlPage: ErrorPageRenderer | undefined;
+}
+
+/** The request's `Accept`, on express, fastify and the raw Node request alike. */
+function acceptOf(request: unknown): string | undefined {
+  return (request as { headers?: { accept?: string } } | undefined)?.headers?.accept;
+}
+
+/** Renders error bodies in the module's `format`, chosen once at startup (per request with 'negotiate'). */
+export class ErrorBodyRenderer {
+  private readonly renderingOf: (failure: Failure) => BodyRendering;
+  /** With `format: 'negotiate'` the body depends on `Accept`: responses say `Vary: Accept`. */
+  readonly negotiated: boolean;
+
+  constructor(
+    { format, problemTypeBaseUrl, htmlPage }: BodyFormatOptions,
+    private readonly logger?: ErrorLogger,
+  ) {
+    const envelope: BodyRendering = (failure, details) => ({
+      contentType: JSON_CONTENT_TYPE,
+      body: stringifySafely(envelopeBody(failure, details)),
+    });
+    const problem: BodyRendering = (failure, details) => ({
+      contentType: PROBLEM_CONTENT_TYPE,
+      body: stringifySafely(problemBody(failure, details, problemTypeBaseUrl)),
+    });
+    const html: BodyRendering = (failure, details) => ({
+      contentType: HTML_CONTENT_TYPE,
+      body: this.pageOf(pageInfoOf(failure, details), htmlPage),
+    });
+    const custom: BodyRendering = (failure, details) => ({
+      contentType: JSON_CONTENT_TYPE,
+      body: stringifySafely(
+        (format as ErrorFormatter)({
+          status: failure.status,
+          code: failure.code,
+          reason: failure.reason,
+          message: failure.message,
+          details,
+          requestId: failure.requestId,
+          exception: failure.exception,
+          request: failure.request,
+        }),
+      ),
+    });
+    const negotiated = { envelope, problem, html };
+    this.negotiated = format === 'negotiate';
+    this.renderingOf =
       format === 'envelope'
-        ? (failure, details) => ({
-            contentType: JSON_CONTENT_TYPE,
-            body: stringifySafely(envelopeBody(failure, details)),
-          })
+        ? () => envelope
         : format === 'problem'
-          ? (failure, details) => ({
-              contentType: PROBLEM_CONTENT_TYPE,
-              body: stringifySafely(problemBody(failure, details, problemTypeBaseUrl)),
-            })
-          : (failure, details) => ({
-              contentType: JSON_CONTENT_TYPE,
-              body: stringifySafely(
-                format({
-                  status: failure.status,
-                  code: failure.code,
-                  reason: failure.reason,
-                  message: failure.message,
-                  details,
-                  requestId: failure.requestId,
-                  exception: failure.exception,
-                  request: failure.request,
-                }),
-              ),
-            });
+          ? () => problem
+          : format === 'negotiate'
+            ? (failure) => negotiated[negotiate(acceptOf(failure.request))]
+            : () => custom;
   }
 
   /**
@@ -133,8 +174,32 @@ export class ErrorBodyRenderer {
    * MAX_BODY_LENGTH is rendered again with `details: { omitted: true, length }` in their place.
    */
   render(failure: Failure): RenderedBody {
-    const rendered = this.renderBody(failure, failure.details);
+    const renderBody = this.renderingOf(failure);
+    const rendered = renderBody(failure, failure.details);
     if (rendered.body.length <= MAX_BODY_LENGTH || failure.details === undefined) return rendered;
-    return this.renderBody(failure, { omitted: true, length: rendered.body.length });
+    return renderBody(failure, { omitted: true, length: rendered.body.length });
+  }
+
+  /** The user's page, or the built-in one when there is none or it fails: a page is always sent. */
+  private pageOf(info: ErrorPageInfo, htmlPage: ErrorPageRenderer | undefined): string {
+    if (htmlPage === undefined) return errorPage(info);
+    let page: unknown;
+    try {
+      page = htmlPage({ ...info });
+    } catch (error) {
+      this.logPageFailure(error, info.requestId);
+      return errorPage(info);
+    }
+    if (typeof page === 'string') return page;
+    this.logPageFailure(new TypeError(`htmlPage returned ${typeof page}, not a string`), info.requestId);
+    return errorPage(info);
+  }
+
+  private logPageFailure(error: unknown, requestId: string): void {
+    this.logger?.write(
+      'error',
+      `htmlPage failed for request ${requestId} (${messageOf(error) || nameOf(error)}); the built-in page was sent`,
+      { requestId, err: serializeError(error, true) },
+    );
   }
 }

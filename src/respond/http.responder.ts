@@ -52,6 +52,7 @@ export class HttpResponder implements Responder {
       if (isSafeHeader(name, value)) adapter.setHeader(response, name, value);
     }
     adapter.setHeader(response, 'Content-Type', contentType);
+    if (this.renderer.negotiated) adapter.appendHeader(response, 'Vary', 'Accept');
     adapter.setHeader(response, this.requestIdHeader, failure.requestId);
     adapter.reply(response, body, failure.status);
   }

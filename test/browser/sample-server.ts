@@ -17,12 +17,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Builds the sample as `npm start` does, starts it, and resolves once it serves `readyPath`. */
-export async function startSample(readyPath: string): Promise<SampleServer> {
+/**
+ * Builds the sample as `npm start` does, starts it with `env` added to the environment, and
+ * resolves once it serves `readyPath`.
+ */
+export async function startSample(readyPath: string, env: Record<string, string> = {}): Promise<SampleServer> {
   execFileSync('npx', ['tsc', '-p', 'sample/tsconfig.json'], { stdio: 'inherit' });
   const port = await freePort();
   const child: ChildProcess = spawn(process.execPath, ['sample/dist/sample/main.js'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'silent' },
+    env: { ...process.env, ...env, PORT: String(port), LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
