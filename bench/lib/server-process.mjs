@@ -57,6 +57,12 @@ export class ServerProcess {
     }
   }
 
+  /** The server's CPU time so far (user + system), in microseconds. */
+  async cpuMicros() {
+    this.#child.send({ type: 'cpu' });
+    return (await replyOf(this.#child, 'cpu', REPLY_TIMEOUT_MS)).micros;
+  }
+
   /** The heap in use after a forced full GC, in bytes. */
   async heapUsed() {
     return (await this.memory()).heapUsed;
