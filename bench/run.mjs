@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-// `npm run bench [-- --quick]`: the error-handling benchmark. See docs-drafts/bench.md.
-import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+// `npm run bench [-- --quick]`: the error-handling benchmark. See bench/README.md.
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileApps } from './lib/compile.mjs';
 import { runComparison } from './lib/compare.mjs';
+import { FastapiServer, fastapiUnavailable } from './lib/fastapi-server.mjs';
 import { checkMemory } from './lib/memory-check.mjs';
 import { parseOptions } from './lib/options.mjs';
 import { BENCH_DIR, LOG_DIR, PROFILE_DIR } from './lib/paths.mjs';
@@ -15,8 +16,16 @@ import {
   resultsMarkdown,
   stackTraceParagraph,
   verdictOf,
+  withSoakBlock,
 } from './lib/report.mjs';
-import { COMPARISONS, MEMORY_SERVER, NEST_SERVERS, RAW_SERVER } from './lib/scenarios.mjs';
+import {
+  COMPARISONS,
+  FASTAPI_SERVER,
+  MEMORY_SERVER,
+  NEST_SERVERS,
+  RAW_SERVER,
+  SHARED_SERVERS,
+} from './lib/scenarios.mjs';
 import { ServerProcess } from './lib/server-process.mjs';
 import { measureStackTraceCost } from './lib/stack-trace-cost.mjs';
 
@@ -43,10 +52,27 @@ async function startServer(name, script, config, settings) {
   }
 }
 
+/** The FastAPI reference app, or an Error saying why it is not there. */
+async function startFastapi() {
+  const why = fastapiUnavailable();
+  if (why) {
+    console.warn(`! FastAPI comparisons not available: ${why}`);
+    return new Error(why);
+  }
+  try {
+    const server = await FastapiServer.start(FASTAPI_SERVER);
+    running.add(server);
+    return server;
+  } catch (error) {
+    console.warn(`! ${error.message}`);
+    return error;
+  }
+}
+
 async function stopServers(servers) {
   await Promise.all(
     servers
-      .filter((server) => server instanceof ServerProcess)
+      .filter((server) => server instanceof ServerProcess || server instanceof FastapiServer)
       .map(async (server) => {
         await server.stop();
         running.delete(server);
@@ -58,17 +84,20 @@ function progressLine(platform, result) {
   const { comparison } = result;
   if (result.unavailable) return `[${platform} ${comparison.id}] not available: ${result.unavailable.split('\n')[0]}`;
   const rps = (side) => Math.round(side.requestsPerSecond).toLocaleString('en-US');
-  return `[${platform} ${comparison.id}] ${rps(result.baseline)} → ${rps(result.candidate)} req/s, ratio ${result.ratio.toFixed(3)} (${verdictOf(result).replaceAll('**', '')})`;
+  return (
+    `[${platform} ${comparison.id}] ${rps(result.baseline)} → ${rps(result.candidate)} req/s, ratio ${result.ratio.toFixed(3)}, ` +
+    `efficiency ${result.efficiency.toFixed(3)} (${verdictOf(result, platform).replaceAll('**', '')})`
+  );
 }
 
 /**
  * One platform: starts the servers its comparisons need (and the shared raw one), runs the
  * comparisons, then the memory check on the module server, and stops them.
  */
-async function benchPlatform(platform, comparisons, rawServer, settings) {
+async function benchPlatform(platform, comparisons, sharedServers, settings) {
   const serverNames = comparisons.flatMap(({ baseline, candidate }) => [baseline.server, candidate.server]);
   if (settings.memoryRequests > 0) serverNames.push(MEMORY_SERVER);
-  const names = [...new Set(serverNames)].filter((name) => name !== RAW_SERVER);
+  const names = [...new Set(serverNames)].filter((name) => !SHARED_SERVERS.includes(name));
   const started = await Promise.all(
     names.map((name) => {
       const config = { platform, ...NEST_SERVERS[name], pinoFile: path.join(LOG_DIR, `${name}-${platform}.pino.log`) };
@@ -77,7 +106,7 @@ async function benchPlatform(platform, comparisons, rawServer, settings) {
   );
   progress(`${platform}: started ${names.length} servers`);
   const servers = new Map(names.map((name, index) => [name, started[index]]));
-  servers.set(RAW_SERVER, rawServer);
+  for (const [name, server] of sharedServers) servers.set(name, server);
   const warmedRoutes = new Set();
   const results = [];
   try {
@@ -131,20 +160,22 @@ async function main() {
   progress(stackTraceParagraph(stackTraceCost));
 
   const comparisons = COMPARISONS.filter((comparison) => !settings.only || settings.only.includes(comparison.id));
-  const needsRaw = comparisons.some(
-    ({ baseline, candidate }) => baseline.server === RAW_SERVER || candidate.server === RAW_SERVER,
-  );
-  const rawServer = needsRaw ? await startServer(RAW_SERVER, 'raw-http-server.js', undefined, settings) : undefined;
+  const needs = (name) =>
+    comparisons.some(({ baseline, candidate }) => baseline.server === name || candidate.server === name);
+  const sharedServers = new Map();
+  if (needs(RAW_SERVER))
+    sharedServers.set(RAW_SERVER, await startServer(RAW_SERVER, 'raw-http-server.js', undefined, settings));
+  if (needs(FASTAPI_SERVER)) sharedServers.set(FASTAPI_SERVER, await startFastapi());
   const tablesByPlatform = new Map();
   const memoryChecks = [];
   try {
     for (const platform of settings.platforms) {
-      const { results, memory } = await benchPlatform(platform, comparisons, rawServer, settings);
+      const { results, memory } = await benchPlatform(platform, comparisons, sharedServers, settings);
       tablesByPlatform.set(platform, results);
       if (memory) memoryChecks.push(memory);
     }
   } finally {
-    if (rawServer) await stopServers([rawServer]);
+    await stopServers([...sharedServers.values()]);
   }
 
   const profiles = settings.cpuProf ? profileSummaries() : [];
@@ -160,9 +191,12 @@ async function main() {
     seconds,
   });
   const resultsFile = settings.resultsFile ?? path.join(BENCH_DIR, 'RESULTS.md');
-  writeFileSync(resultsFile, markdown);
+  // `npm run soak` owns the block between its markers: kept verbatim.
+  const previous = existsSync(resultsFile) ? readFileSync(resultsFile, 'utf8') : '';
+  writeFileSync(resultsFile, withSoakBlock(markdown, previous));
 
-  for (const [platform, results] of tablesByPlatform) console.log(`\n${platform}\n${comparisonTable(results)}`);
+  for (const [platform, results] of tablesByPlatform)
+    console.log(`\n${platform}\n${comparisonTable(results, platform)}`);
   if (memoryChecks.length > 0) console.log(`\nmemory\n${memoryTable(memoryChecks)}`);
   if (profiles.length > 0) console.log(`\n${profiles.join('\n')}`);
   // Every failed request was logged: hundreds of MB after a full run, not worth keeping.

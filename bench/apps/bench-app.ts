@@ -19,17 +19,21 @@ export interface BenchAppConfig {
    */
   logging: 'nest' | 'pino' | 'off';
   pinoFile?: string;
+  /** false leaves out the controller declaring `@OnError` (so the module installs no route guard). */
+  onError?: boolean;
 }
 
 /**
- * nestjs-pino as the README sets it up, writing to a file; loaded only by the servers that use
- * it, so the others run without it.
+ * nestjs-pino as its README sets it up (pino-http logging every request), writing to a file;
+ * with the module, its options go through `createPinoHttpOptions` as the module's docs say.
+ * Loaded only by the servers that use it, so the others run without it.
  */
-async function pinoLogging(file: string) {
+async function pinoLogging(file: string, withModule: boolean) {
   const [{ LoggerModule, Logger }, { default: pino }] = await Promise.all([import('nestjs-pino'), import('pino')]);
   const destination = pino.destination({ dest: file, sync: false, mkdir: true });
+  const options = { level: 'info' };
   const module = LoggerModule.forRoot({
-    pinoHttp: [createPinoHttpOptions({ level: 'info' }), destination],
+    pinoHttp: [withModule ? createPinoHttpOptions(options) : options, destination],
     forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
   });
   return { module, logger: Logger };
@@ -41,10 +45,14 @@ export async function createBenchApp(config: BenchAppConfig): Promise<INestAppli
     const logging = config.logging === 'off' ? { levels: { '4xx': false, '5xx': false } as const } : undefined;
     imports.push(ErrorHandlingModule.forRoot({ mode: 'production', validation: config.validation, logging }));
   }
-  const pino = config.logging === 'pino' ? await pinoLogging(config.pinoFile ?? 'bench-pino.log') : undefined;
+  const pino =
+    config.logging === 'pino'
+      ? await pinoLogging(config.pinoFile ?? 'bench-pino.log', config.errorHandling)
+      : undefined;
   if (pino) imports.push(pino.module);
 
-  @Module({ imports, controllers: [BenchController, MappedErrorsController] })
+  const controllers = config.onError === false ? [BenchController] : [BenchController, MappedErrorsController];
+  @Module({ imports, controllers })
   class BenchAppModule {}
 
   const adapter = config.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();

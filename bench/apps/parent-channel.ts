@@ -2,10 +2,11 @@ import { startCpuProfile } from './cpu-profile.js';
 
 /**
  * The IPC protocol between a bench server and the runner: the server announces its port, and
- * answers `heap` (forced GC, then heapUsed and rss, and the unhandled rejections counted so far)
- * and `stop` (close, then exit so --cpu-prof is written).
+ * answers `cpu` (the process's CPU time so far, user + system, in microseconds: the runner asks
+ * before and after each measured window), `heap` (forced GC, then heapUsed and rss, and the
+ * unhandled rejections counted so far) and `stop` (close, then exit so --cpu-prof is written).
  */
-type ParentMessage = { type: 'heap' } | { type: 'stop' };
+type ParentMessage = { type: 'cpu' } | { type: 'heap' } | { type: 'stop' };
 
 function collectGarbage(): void {
   if (typeof globalThis.gc !== 'function') throw new Error('start the server with --expose-gc');
@@ -22,7 +23,10 @@ export async function serveParent(port: number, close: () => Promise<unknown>): 
   let unhandledRejections = 0;
   process.on('unhandledRejection', () => (unhandledRejections += 1));
   process.on('message', (message: ParentMessage) => {
-    if (message.type === 'heap') {
+    if (message.type === 'cpu') {
+      const { user, system } = process.cpuUsage();
+      send({ type: 'cpu', micros: user + system });
+    } else if (message.type === 'heap') {
       collectGarbage();
       const { heapUsed, rss } = process.memoryUsage();
       send({ type: 'heap', heapUsed, rss, unhandledRejections });

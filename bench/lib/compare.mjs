@@ -37,21 +37,29 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
   for (let round = 0; round < settings.rounds; round += 1) {
     for (const side of SIDES) {
       const { server: name, route } = comparison[side];
-      runs[side].push(
-        await load(servers.get(name).url, [route.request], {
-          connections: settings.connections,
-          duration: settings.duration,
-        }),
-      );
+      runs[side].push(await measuredRun(servers.get(name), route, settings));
     }
   }
+  // Medians of per-round figures: each round's pair ran back to back under the same load.
+  const perRound = (figure) => median(runs.candidate.map((run, round) => figure(runs.baseline[round], run)));
   return {
     comparison,
     baseline: summarize(runs.baseline, comparison.baseline.route.status),
     candidate: summarize(runs.candidate, comparison.candidate.route.status),
-    // The median of per-round ratios: each round's pair ran back to back under the same load.
-    ratio: median(runs.candidate.map((run, round) => run.requestsPerSecond / runs.baseline[round].requestsPerSecond)),
+    ratio: perRound((baseline, candidate) => candidate.requestsPerSecond / baseline.requestsPerSecond),
+    efficiency: perRound((baseline, candidate) => baseline.cpuPerRequest / candidate.cpuPerRequest),
   };
+}
+
+/** One measured window, and the server's CPU time over it per request served, in microseconds. */
+async function measuredRun(server, route, settings) {
+  const cpuBefore = await server.cpuMicros();
+  const run = await load(server.url, [route.request], {
+    connections: settings.connections,
+    duration: settings.duration,
+  });
+  const cpu = (await server.cpuMicros()) - cpuBefore;
+  return { ...run, cpuPerRequest: cpu / Math.max(1, run.completed) };
 }
 
 function summarize(runs, expectedStatus) {
@@ -61,6 +69,7 @@ function summarize(runs, expectedStatus) {
     requestsPerSecond: median(runs.map((run) => run.requestsPerSecond)),
     p50: median(runs.map((run) => run.p50)),
     p99: median(runs.map((run) => run.p99)),
+    cpuPerRequest: median(runs.map((run) => run.cpuPerRequest)),
     completed,
     // Anything but the probed status under load (errors, timeouts, other statuses) is reported.
     unexpected: completed - expected + runs.reduce((sum, run) => sum + run.errors, 0),

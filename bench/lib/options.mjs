@@ -3,19 +3,19 @@ import { parseArgs } from 'node:util';
 /** Seconds per measured run, warm-up seconds, interleaved rounds, connections, memory-check requests. */
 export const MODES = {
   quick: { duration: 0.25, warmup: 0.25, rounds: 2, connections: 10, memoryRequests: 5_000 },
-  full: { duration: 3, warmup: 2, rounds: 4, connections: 16, memoryRequests: 200_000 },
+  full: { duration: 3, warmup: 1, rounds: 3, connections: 16, memoryRequests: 200_000 },
 };
 
 const USAGE = `npm run bench -- [--quick | --full] [options]
-  --quick                 smoke run, under a minute (CI)
-  --full                  the README figures (default), about 10 minutes on a quiet machine
+  --quick                 smoke run, about 2 minutes (CI)
+  --full                  the RESULTS.md figures (default), about 13 minutes
   --duration SEC          seconds per measured run           (env BENCH_DURATION)
   --warmup SEC            warm-up seconds per route          (env BENCH_WARMUP)
   --rounds N              interleaved A B rounds             (env BENCH_ROUNDS)
   --connections N         concurrent connections             (env BENCH_CONNECTIONS)
   --memory-requests N     failing requests of the memory check, 0 to skip (env BENCH_MEMORY_REQUESTS)
   --platform NAME         express or fastify only
-  --only IDS              comparisons to run, e.g. 2a,5
+  --only IDS              comparisons to run, e.g. 1a,2a,8a
   --cpu-prof              profile each server from listen to stop (bench/out/profiles/*.cpuprofile,
                           the format of node --cpu-prof) and summarise where the time went
   --keep-logs             keep the servers' logs in bench/out/logs (removed after a clean run)

@@ -37,30 +37,53 @@ export function machineDescription() {
 const requestsPerSecond = (value) => Math.round(value).toLocaleString('en-US');
 const milliseconds = ({ p50, p99 }) => `${p50} / ${p99}`;
 
-export function verdictOf({ ratio, comparison: { target } }) {
-  if (target === null) return 'context';
-  return ratio >= target ? `≥ ${target.toFixed(2)} met` : `≥ ${target.toFixed(2)} **missed**`;
+/** The target of a comparison on a platform: a number, or null (context only). */
+export function targetOf(comparison, platform) {
+  const { target } = comparison;
+  return target !== null && typeof target === 'object' ? (target[platform] ?? null) : target;
 }
 
-/** One platform's table: each comparison's two sides, the ratio and the target. */
-export function comparisonTable(results) {
+/** The figure the target applies to: the efficiency (CPU) or the throughput ratio. */
+export function measuredFigure(result) {
+  return result.comparison.measure === 'rps' ? result.ratio : result.efficiency;
+}
+
+const MEASURE_NAMES = { cpu: 'efficiency', rps: 'req/s ratio' };
+
+export function verdictOf(result, platform) {
+  const target = targetOf(result.comparison, platform);
+  const name = MEASURE_NAMES[result.comparison.measure];
+  if (target === null) return 'context';
+  const figure = measuredFigure(result);
+  return figure >= target ? `${name} ≥ ${target.toFixed(2)} met` : `${name} ≥ ${target.toFixed(2)} **missed**`;
+}
+
+const cpu = (side) => (Number.isFinite(side.cpuPerRequest) ? side.cpuPerRequest.toFixed(0) : '?');
+
+/**
+ * One platform's table: each comparison's two sides (req/s, latency, server CPU per request),
+ * the throughput ratio, the efficiency, and the target beside the figure it applies to.
+ */
+export function comparisonTable(results, platform) {
   const lines = [
-    '| # | scenario | baseline | req/s | p50 / p99 ms | candidate | req/s | p50 / p99 ms | ratio | target |',
-    '| --- | --- | --- | ---: | ---: | --- | ---: | ---: | ---: | --- |',
+    '| # | scenario | baseline | req/s | p50 / p99 ms | CPU µs/req | candidate | req/s | p50 / p99 ms | CPU µs/req | req/s ratio | efficiency | target |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const result of results) {
     const { comparison } = result;
     if (result.unavailable) {
+      const target = targetOf(comparison, platform);
       lines.push(
-        `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | ${comparison.candidate.label} | | | not available | ${comparison.target ?? 'context'} |`,
+        `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | | ${comparison.candidate.label} | | | | not available | | ${target === null ? 'context' : `≥ ${target.toFixed(2)}`} |`,
       );
       continue;
     }
     const warn = (side) => (side.unexpected > 0 ? ` (${side.unexpected} unexpected)` : '');
+    const bold = (measure, text) => (comparison.measure === measure ? `**${text}**` : text);
     lines.push(
-      `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | ${requestsPerSecond(result.baseline.requestsPerSecond)}${warn(result.baseline)} | ${milliseconds(result.baseline)} ` +
-        `| ${comparison.candidate.label} | ${requestsPerSecond(result.candidate.requestsPerSecond)}${warn(result.candidate)} | ${milliseconds(result.candidate)} ` +
-        `| ${result.ratio.toFixed(3)} | ${verdictOf(result)} |`,
+      `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | ${requestsPerSecond(result.baseline.requestsPerSecond)}${warn(result.baseline)} | ${milliseconds(result.baseline)} | ${cpu(result.baseline)} ` +
+        `| ${comparison.candidate.label} | ${requestsPerSecond(result.candidate.requestsPerSecond)}${warn(result.candidate)} | ${milliseconds(result.candidate)} | ${cpu(result.candidate)} ` +
+        `| ${bold('rps', result.ratio.toFixed(3))} | ${bold('cpu', result.efficiency.toFixed(3))} | ${verdictOf(result, platform)} |`,
     );
   }
   const unavailable = results.filter((result) => result.unavailable);
@@ -127,11 +150,13 @@ export function resultsMarkdown({
     `- Node ${machine.node}; ${machine.packages}`,
     `- Settings: ${settings.mode} mode, ${settings.rounds} interleaved rounds of ${settings.duration} s per side after ${settings.warmup} s of warm-up per route, ` +
       `${settings.connections} connections, autocannon in the runner process, each server a child process on 127.0.0.1`,
-    '- req/s and latencies are medians over the rounds; ratio = candidate / baseline, the median of the per-round ratios',
+    "- req/s, latencies and CPU µs per request (the server process's user + system CPU time over a measured window / the requests it served) are medians over the rounds",
+    "- req/s ratio = candidate / baseline; efficiency = baseline's CPU per request / candidate's (above 1 the candidate is cheaper); both are medians of the per-round figures, the sides measured interleaved A B A B",
+    '- The target applies to the figure in bold: efficiency for the Nest comparisons, req/s ratio against FastAPI',
     '',
   ];
   for (const [platform, results] of tablesByPlatform) {
-    sections.push(`## ${platform}`, '', comparisonTable(results), '');
+    sections.push(`## ${platform}`, '', comparisonTable(results, platform), '');
   }
   sections.push(
     '## Memory',
@@ -143,4 +168,19 @@ export function resultsMarkdown({
     sections.push('## Stack-trace cost of an OperatedException', '', stackTraceParagraph(stackTraceCost), '');
   if (profiles.length > 0) sections.push('## CPU profiles (--cpu-prof)', '', ...profiles, '');
   return sections.join('\n');
+}
+
+export const SOAK_START = '<!-- soak:start -->';
+export const SOAK_END = '<!-- soak:end -->';
+
+/**
+ * `markdown` with the soak block of `previous` (the lines from `<!-- soak:start -->` to
+ * `<!-- soak:end -->`, which `npm run soak` writes) appended verbatim; unchanged when `previous`
+ * has no complete block.
+ */
+export function withSoakBlock(markdown, previous) {
+  const start = previous.indexOf(SOAK_START);
+  const end = start === -1 ? -1 : previous.indexOf(SOAK_END, start);
+  if (end === -1) return markdown;
+  return `${markdown.replace(/\n*$/, '\n\n')}${previous.slice(start, end + SOAK_END.length)}\n`;
 }

@@ -4,17 +4,27 @@
  * candidate / baseline throughput, so above 1 means the candidate is faster.
  */
 
-/** Per platform; `nest-server.js` builds each from the same app factory. */
+/**
+ * Per platform; `nest-server.js` builds each from the same app factory. `onError: false` leaves
+ * out the controller that declares `@OnError`, so the module installs no route guard.
+ */
 export const NEST_SERVERS = {
   nest: { errorHandling: false, validation: false, logging: 'nest' },
   module: { errorHandling: true, validation: false, logging: 'nest' },
+  'nest-plain': { errorHandling: false, validation: false, logging: 'nest', onError: false },
+  'module-plain': { errorHandling: true, validation: false, logging: 'nest', onError: false },
   'nest-validation': { errorHandling: false, validation: true, logging: 'nest' },
   'module-validation': { errorHandling: true, validation: true, logging: 'nest' },
+  'nest-pino': { errorHandling: false, validation: false, logging: 'pino' },
   'module-pino': { errorHandling: true, validation: false, logging: 'pino' },
   'module-quiet': { errorHandling: true, validation: false, logging: 'off' },
 };
 /** Platform-free: node:http alone. */
 export const RAW_SERVER = 'raw-http';
+/** Platform-free: the FastAPI reference app (uvicorn), started when Debian's packages are there. */
+export const FASTAPI_SERVER = 'fastapi';
+/** Servers shared by both platforms' tables, started once. */
+export const SHARED_SERVERS = [RAW_SERVER, FASTAPI_SERVER];
 
 const isEnvelope = (json, code) =>
   json?.code === code && typeof json.reason === 'string' && typeof json.requestId === 'string';
@@ -60,66 +70,70 @@ export const ROUTES = {
       Array.isArray(json.details) &&
       json.details.every((detail) => typeof detail?.field === 'string'),
   },
+  fastapiNotFound: {
+    request: { path: '/products/99' },
+    status: 404,
+    body: (json) => json?.code === 4001 && json.reason === 'RESOURCE_NOT_FOUND',
+  },
   mappedPlain: { request: { path: '/mapped/plain' }, status: 404, body: (json) => isEnvelope(json, 4001) },
   mappedDomain: { request: { path: '/mapped/domain' }, status: 404, body: (json) => isEnvelope(json, 4001) },
 };
 
 const side = (label, server, route) => ({ label, server, route });
 const OPERATED_NOT_FOUND = side('module, OperatedException(RESOURCE_NOT_FOUND)', 'module', ROUTES.operatedNotFound);
+const NEST_NOT_FOUND = side('Nest default filter, NotFoundException', 'nest', ROUTES.nestNotFound);
 
+/**
+ * `measure` is the figure the target applies to: `cpu`, the efficiency (baseline's server CPU per
+ * request / candidate's, above 1 the candidate is cheaper), or `rps`, the throughput ratio
+ * (candidate / baseline, above 1 the candidate is faster). `target` is a number, a number per
+ * platform, or null (context only).
+ */
 export const COMPARISONS = [
   {
-    id: '1',
-    scenario: 'happy path: GET returning small JSON (200)',
+    id: '1a',
+    scenario: 'happy path: GET returning small JSON (200), no @OnError in the app',
+    measure: 'cpu',
+    target: 0.97,
+    baseline: side('bare Nest', 'nest-plain', ROUTES.hello),
+    candidate: side('Nest + ErrorHandlingModule', 'module-plain', ROUTES.hello),
+  },
+  {
+    id: '1b',
+    scenario: 'happy path: GET returning small JSON (200), @OnError in the app (route guard)',
+    measure: 'cpu',
     target: 0.97,
     baseline: side('bare Nest', 'nest', ROUTES.hello),
     candidate: side('Nest + ErrorHandlingModule', 'module', ROUTES.hello),
   },
   {
     id: '2a',
-    scenario: '404 from a thrown exception',
+    scenario: "404 thrown, the module's default log record (warn) vs Nest's default filter (logs nothing)",
+    measure: 'cpu',
     target: 1.0,
-    baseline: side('Nest default filter, NotFoundException', 'nest', ROUTES.nestNotFound),
+    baseline: NEST_NOT_FOUND,
     candidate: OPERATED_NOT_FOUND,
-  },
-  {
-    id: '2b',
-    scenario: '404: throwing vs writing the envelope by hand',
-    target: 0.9,
-    baseline: side('handler writes the 404 envelope itself', 'module', ROUTES.handwrittenNotFound),
-    candidate: OPERATED_NOT_FOUND,
-  },
-  {
-    id: '2d',
-    scenario: '404 as 2a, the module logging through nestjs-pino (informational)',
-    target: null,
-    baseline: side('Nest default filter, NotFoundException', 'nest', ROUTES.nestNotFound),
-    candidate: side('module, OperatedException, nestjs-pino to a file', 'module-pino', ROUTES.operatedNotFound),
   },
   {
     id: '2e',
-    scenario: '404 as 2a, the module writing no log record (informational)',
+    scenario: '404 as 2a, the module writing no log record (its pipeline alone)',
+    measure: 'cpu',
     target: null,
-    baseline: side('Nest default filter, NotFoundException', 'nest', ROUTES.nestNotFound),
+    baseline: NEST_NOT_FOUND,
     candidate: side('module, OperatedException, 4xx not logged', 'module-quiet', ROUTES.operatedNotFound),
   },
   {
-    id: '2c',
-    scenario: 'no stack trace for a 4xx OperatedException (informational)',
-    target: null,
-    baseline: side('stack captured (captureClientErrorStacks = true)', 'module', ROUTES.operatedNotFoundWithStack),
-    candidate: side('the default: no stack for a 4xx', 'module', ROUTES.operatedNotFound),
-  },
-  {
     id: '3',
-    scenario: 'unexpected Error (500), logged',
+    scenario: 'unexpected Error (500), both log the stack',
+    measure: 'cpu',
     target: 1.0,
-    baseline: side('Nest default, stack to the console', 'nest', ROUTES.nestCrash),
-    candidate: side('module, nestjs-pino to a file', 'module-pino', ROUTES.operatedCrash),
+    baseline: side("Nest default, stack through Nest's logger", 'nest', ROUTES.nestCrash),
+    candidate: side("module, record through Nest's logger", 'module', ROUTES.operatedCrash),
   },
   {
     id: '4',
     scenario: 'validation failure (400), 10-field DTO',
+    measure: 'cpu',
     target: 1.0,
     baseline: side('Nest ValidationPipe', 'nest-validation', ROUTES.nestInvalidOrder),
     candidate: side('module, validation: true', 'module-validation', ROUTES.operatedInvalidOrder),
@@ -127,13 +141,55 @@ export const COMPARISONS = [
   {
     id: '5',
     scenario: 'router-level @OnError mapping, 20 handlers',
+    measure: 'cpu',
     target: 0.95,
     baseline: side('plain OperatedException', 'module', ROUTES.mappedPlain),
     candidate: side('@OnError (method + controller level)', 'module', ROUTES.mappedDomain),
   },
   {
+    id: '7a',
+    scenario: 'equal logging (nestjs-pino, pino-http logging every request): happy path',
+    measure: 'cpu',
+    target: 0.97,
+    baseline: side('Nest + nestjs-pino', 'nest-pino', ROUTES.hello),
+    candidate: side('the same + the module', 'module-pino', ROUTES.hello),
+  },
+  {
+    id: '7b',
+    scenario: 'equal logging (nestjs-pino): 404 thrown',
+    measure: 'cpu',
+    target: 0.97,
+    baseline: side('Nest + nestjs-pino, NotFoundException', 'nest-pino', ROUTES.nestNotFound),
+    candidate: side('the same + the module, OperatedException', 'module-pino', ROUTES.operatedNotFound),
+  },
+  {
+    id: '7c',
+    scenario: 'equal logging (nestjs-pino): unexpected Error (500)',
+    measure: 'cpu',
+    target: 0.97,
+    baseline: side('Nest + nestjs-pino', 'nest-pino', ROUTES.nestCrash),
+    candidate: side('the same + the module', 'module-pino', ROUTES.operatedCrash),
+  },
+  {
+    id: '8a',
+    scenario: 'the same 404 envelope: FastAPI reference app (uvicorn, uvloop, httptools) vs the module',
+    measure: 'rps',
+    target: { express: 1.0, fastify: 4.0 },
+    baseline: side('FastAPI, OperatedException handler', FASTAPI_SERVER, ROUTES.fastapiNotFound),
+    candidate: OPERATED_NOT_FOUND,
+  },
+  {
+    id: '8b',
+    scenario: "FastAPI's 404 vs Nest's own default 404 (context)",
+    measure: 'rps',
+    target: null,
+    baseline: side('FastAPI, OperatedException handler', FASTAPI_SERVER, ROUTES.fastapiNotFound),
+    candidate: NEST_NOT_FOUND,
+  },
+  {
     id: '6',
     scenario: 'floor: raw node:http writing the same envelope (context)',
+    measure: 'cpu',
     target: null,
     baseline: side('raw node:http', RAW_SERVER, ROUTES.rawNotFound),
     candidate: OPERATED_NOT_FOUND,
