@@ -1,5 +1,14 @@
 import { DynamicModule, Global, Inject, Module, NestModule, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
+import {
+  APP_FILTER,
+  APP_GUARD,
+  APP_INTERCEPTOR,
+  APP_PIPE,
+  HttpAdapterHost,
+  ModuleRef,
+  ModulesContainer,
+  Reflector,
+} from '@nestjs/core';
 import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
 import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
@@ -21,6 +30,8 @@ import {
   type ResolvedErrorHandlingOptions,
 } from './options/resolve-options.js';
 import { installRequestIdHook } from './request-id/request-id.hook.js';
+import { clientProxiesOf, RequestContext } from './services/request-context.js';
+import { RequestContextInterceptor } from './services/request-context.interceptor.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { ErrorBodyRenderer } from './respond/error-body.formats.js';
@@ -113,6 +124,16 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       useFactory: (needed: boolean) => (needed ? new RouteContextGuard() : null),
       inject: [ROUTE_CONTEXT_NEEDED],
     },
+    {
+      provide: RequestContextInterceptor,
+      useFactory: (responders: Responders) => new RequestContextInterceptor(responders),
+      inject: [Responders],
+    },
+    {
+      provide: APP_INTERCEPTOR,
+      useFactory: (interceptor: RequestContextInterceptor) => interceptor,
+      inject: [RequestContextInterceptor],
+    },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
     {
@@ -158,8 +179,18 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     @Inject(OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
+    private readonly requestContext: RequestContextInterceptor,
   ) {
     super();
+  }
+
+  /** Every provider exists now: each ClientProxy among them sends the current request id. */
+  onApplicationBootstrap(): void {
+    const clients = clientProxiesOf(this.modules);
+    if (clients.size === 0) return;
+    const context = new RequestContext(this.options.requestIdHeader.toLowerCase());
+    for (const client of clients) context.propagateThrough(client);
+    this.requestContext.context = context;
   }
 
   /**
