@@ -1,5 +1,22 @@
-import { DynamicModule, Global, Inject, Module, NestModule, ValidationPipe } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
+import {
+  DynamicModule,
+  Global,
+  Inject,
+  Module,
+  NestModule,
+  OnApplicationBootstrap,
+  ValidationPipe,
+} from '@nestjs/common';
+import {
+  APP_FILTER,
+  APP_INTERCEPTOR,
+  APP_GUARD,
+  APP_PIPE,
+  HttpAdapterHost,
+  ModuleRef,
+  ModulesContainer,
+  Reflector,
+} from '@nestjs/core';
 import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
 import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
@@ -22,6 +39,8 @@ import {
   type ResolvedErrorHandlingOptions,
 } from './options/resolve-options.js';
 import { installRequestIdHook } from './request-id/request-id.hook.js';
+import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
+import { RequestContextInterceptor } from './services/request-context.interceptor.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { answerStreamErrors } from './streams/stream-errors.js';
@@ -117,6 +136,20 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       useFactory: (needed: boolean) => (needed ? new RouteContextGuard() : null),
       inject: [ROUTE_CONTEXT_NEEDED],
     },
+    {
+      provide: RequestContextInterceptor,
+      useFactory: (responders: Responders) => new RequestContextInterceptor(responders),
+      inject: [Responders],
+    },
+    {
+      // Global only where the app declares a ClientProxy: a global interceptor puts every route
+      // on Nest's Observable pipeline. Decided now, since a microservice started by `listen()`
+      // builds its handlers before any lifecycle hook runs.
+      provide: APP_INTERCEPTOR,
+      useFactory: (modules: ModulesContainer, interceptor: RequestContextInterceptor) =>
+        declaresClientProxy(modules) ? interceptor : null,
+      inject: [ModulesContainer, RequestContextInterceptor],
+    },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
     { provide: STREAM_FILTER, useClass: ErrorHandlingFilter },
@@ -151,7 +184,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
   ],
   exports: [OPTIONS, ErrorResolver, Responders, ErrorRecorder, ErrorLogger],
 })
-export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule {
+export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule, OnApplicationBootstrap {
   static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {
     return super.forRoot(options);
   }
@@ -165,8 +198,18 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
     @Inject(STREAM_FILTER) private readonly streamFilter: ErrorHandlingFilter,
+    private readonly requestContext: RequestContextInterceptor,
   ) {
     super();
+  }
+
+  /** Every provider exists now: each ClientProxy among them sends the current request id. */
+  onApplicationBootstrap(): void {
+    const clients = clientProxiesOf(this.modules);
+    if (clients.size === 0) return;
+    const context = new RequestContext(this.options.requestIdHeader.toLowerCase());
+    for (const client of clients) context.propagateThrough(client);
+    this.requestContext.context = context;
   }
 
   /**

@@ -21,11 +21,13 @@ export type {
   ErrorLoggingOptions,
   ErrorReporter,
   RequestLogInfo,
+  UpstreamInfo,
 } from './logging/logging.interfaces.js';
 export { ApiErrorResponses } from './openapi/api-error-responses.decorator.js';
 export type { ErrorHandlingMode, ErrorHandlingModuleOptions } from './options/error-handling-options.interfaces.js';
 export type { ErrorHandlingModuleAsyncOptions } from './options/error-handling.module-definition.js';
 export { OnError } from './resolve/on-error.decorator.js';
+export { isUpstreamEnvelope, type UpstreamEnvelope } from './upstream/upstream-failure.js';
 export type {
   ErrorClass,
   ErrorHandlerContext,

@@ -1,5 +1,6 @@
 import type { Failure } from '../describe/failure.js';
 import { causeChainOf, messageOf, nameOf, read, stackOf, stringProperty } from '../internal/thrown-value.js';
+import { upstreamInfoOf } from '../upstream/upstream-failure.js';
 import type { LogRedactor } from './log-redactor.js';
 import type { ErrorLogContext, RequestLogInfo } from './logging.interfaces.js';
 
@@ -45,6 +46,8 @@ export function errorLogContext(failure: Failure, redactor: LogRedactor): ErrorL
     if (value !== undefined) (context as unknown as Record<string, unknown>)[key] = value;
   }
   if (ownDetails !== undefined) context.details = redactor.redact(ownDetails);
+  const upstream = upstreamInfoOf(failure.exception);
+  if (upstream !== undefined) context.upstream = upstream;
   return context;
 }
 

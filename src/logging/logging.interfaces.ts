@@ -59,8 +59,17 @@ export interface ErrorLogContext {
   path?: string;
   /** The response's `details`, redacted. */
   details?: unknown;
+  /** A ClientProxy call that failed with a service's envelope: that service's request id, code and reason. */
+  upstream?: UpstreamInfo;
   /** With `logging.throttle`: how many failures of this kind were left out before this one. */
   suppressed?: number;
+}
+
+/** What the edge's record says about the service whose envelope a ClientProxy call failed with. */
+export interface UpstreamInfo {
+  requestId: string;
+  code: number;
+  reason: string;
 }
 
 /** An error tracker (Sentry, OpenTelemetry, ...). Called after the response went out. */

@@ -3,6 +3,7 @@ import type { ErrorCatalogue, ErrorCodeEntry } from '../catalogue/catalogue.inte
 import { ErrorCode } from '../catalogue/error-codes.js';
 import { OperatedException } from '../catalogue/operated.exception.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
+import { upstreamResolution } from '../upstream/upstream-failure.js';
 import { causeChainOf, messageOf, numberProperty, read, stringProperty } from '../internal/thrown-value.js';
 import { groupedMessagesOf, inputErrorContent } from '../validation/validation-details.js';
 import { ValidationFailedException } from '../validation/validation-failed.exception.js';
@@ -188,6 +189,8 @@ export class BuiltInDefaults {
       const entry = this.entries.entryFor(status);
       return { entry, message: message || entry.message, details };
     }
+    const upstream = upstreamResolution(exception, this.entries);
+    if (upstream !== undefined) return upstream;
     const parserStatus = parserFailureStatus(exception);
     if (parserStatus !== undefined) {
       const entry = this.entries.entryFor(parserStatus);
