@@ -15,6 +15,8 @@ interface KindWindow {
  */
 export class RecordThrottle {
   private readonly windows = new Map<string, KindWindow>();
+  /** Left-out counts of windows dropped before a record of their kind could tell them. */
+  private carried = 0;
 
   constructor(
     private readonly windowMs: number,
@@ -34,19 +36,16 @@ export class RecordThrottle {
   admit(kind: string): { admitted: boolean; suppressed: number } {
     const now = this.now();
     const window = this.windowOf(kind, now);
-    if (now - window.startedAt >= this.windowMs) {
-      const suppressed = window.suppressed;
-      Object.assign(window, { startedAt: now, written: 1, suppressed: 0 });
-      return { admitted: true, suppressed };
+    if (now - window.startedAt >= this.windowMs) Object.assign(window, { startedAt: now, written: 0 });
+    if (window.written >= this.limit) {
+      window.suppressed += 1;
+      return { admitted: false, suppressed: 0 };
     }
-    if (window.written < this.limit) {
-      window.written += 1;
-      const suppressed = window.suppressed;
-      window.suppressed = 0;
-      return { admitted: true, suppressed };
-    }
-    window.suppressed += 1;
-    return { admitted: false, suppressed: 0 };
+    window.written += 1;
+    const suppressed = window.suppressed + this.carried;
+    window.suppressed = 0;
+    this.carried = 0;
+    return { admitted: true, suppressed };
   }
 
   private windowOf(kind: string, now: number): KindWindow {
@@ -62,10 +61,16 @@ export class RecordThrottle {
     return window;
   }
 
-  /** Ended windows with nothing left to tell are forgotten. */
+  /**
+   * Ended windows are forgotten, also those still owing a left-out count: kept, they would fill
+   * the table for good. What they owe goes on the next record written, of whatever kind, so
+   * records plus left-out counts still add up to the failures.
+   */
   private dropEndedWindows(now: number): void {
     for (const [kind, window] of this.windows) {
-      if (now - window.startedAt >= this.windowMs && window.suppressed === 0) this.windows.delete(kind);
+      if (now - window.startedAt < this.windowMs) continue;
+      this.carried += window.suppressed;
+      this.windows.delete(kind);
     }
   }
 }

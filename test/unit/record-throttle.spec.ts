@@ -43,4 +43,17 @@ describe('RecordThrottle', () => {
     expect(throttle.admit('new two').admitted).toBe(true);
     expect(throttle.size).toBeLessThan(10);
   });
+
+  it('forgets ended windows that still owe a left-out count, and the next record carries it', () => {
+    const throttle = new RecordThrottle(10, 1, clock);
+    // Every kind is seen three times: one record and two left out, owed to its next record.
+    for (let kind = 0; kind < MAX_THROTTLED_KINDS; kind += 1) {
+      for (let time = 0; time < 3; time += 1) throttle.admit(`old ${kind}`);
+    }
+    now = 100;
+    // Those kinds never come back; a new kind still gets its own count, not the overflow's.
+    expect(throttle.admit('new one')).toEqual({ admitted: true, suppressed: 2 * MAX_THROTTLED_KINDS });
+    expect(throttle.admit('new two')).toEqual({ admitted: true, suppressed: 0 });
+    expect(throttle.size).toBe(2);
+  });
 });
