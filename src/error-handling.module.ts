@@ -4,6 +4,7 @@ import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
 import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
 import { GlobalEnhancerOrderCheck } from './catch/global-enhancer-order.check.js';
+import { loadMessageTranslator, MESSAGE_TRANSLATOR } from './i18n/message-translator.js';
 import { ErrorLogger } from './logging/error-logger.js';
 import { ErrorRecorder } from './logging/error-recorder.js';
 import { ProcessErrorsHandler } from './logging/process-errors.handler.js';
@@ -78,6 +79,12 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
         ),
       inject: [HttpAdapterHost, ErrorBodyRenderer, OPTIONS],
     },
+    {
+      provide: MESSAGE_TRANSLATOR,
+      useFactory: ({ i18n }: ResolvedErrorHandlingOptions, moduleRef: ModuleRef) =>
+        i18n ? loadMessageTranslator(moduleRef) : undefined,
+      inject: [OPTIONS, ModuleRef],
+    },
     { provide: ErrorLogger, useFactory: (moduleRef: ModuleRef) => new ErrorLogger(moduleRef), inject: [ModuleRef] },
     {
       provide: ReportDispatcher,
@@ -143,7 +150,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [OPTIONS, ErrorBodyRenderer, ModulesContainer],
     },
   ],
-  exports: [OPTIONS, ErrorResolver, Responders, ErrorRecorder, ErrorLogger],
+  exports: [OPTIONS, ErrorResolver, Responders, ErrorRecorder, ErrorLogger, MESSAGE_TRANSLATOR],
 })
 export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule {
   static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {
