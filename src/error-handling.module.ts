@@ -22,6 +22,7 @@ import { applyToGateways } from './catch/gateway-filters.js';
 import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
 import { GlobalEnhancerOrderCheck } from './catch/global-enhancer-order.check.js';
 import { HybridAppCheck } from './catch/hybrid-app.check.js';
+import { loadMessageTranslator, MESSAGE_TRANSLATOR } from './i18n/message-translator.js';
 import { ErrorLogger } from './logging/error-logger.js';
 import { ErrorRecorder } from './logging/error-recorder.js';
 import { ProcessErrorsHandler } from './logging/process-errors.handler.js';
@@ -100,6 +101,12 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
           new GraphqlResponder(requestIdHeader),
         ),
       inject: [HttpAdapterHost, ErrorBodyRenderer, OPTIONS],
+    },
+    {
+      provide: MESSAGE_TRANSLATOR,
+      useFactory: ({ i18n }: ResolvedErrorHandlingOptions, moduleRef: ModuleRef) =>
+        i18n ? loadMessageTranslator(moduleRef) : undefined,
+      inject: [OPTIONS, ModuleRef],
     },
     { provide: ErrorLogger, useFactory: (moduleRef: ModuleRef) => new ErrorLogger(moduleRef), inject: [ModuleRef] },
     {
@@ -182,7 +189,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [OPTIONS, ErrorBodyRenderer, ModulesContainer],
     },
   ],
-  exports: [OPTIONS, ErrorResolver, Responders, ErrorRecorder, ErrorLogger],
+  exports: [OPTIONS, ErrorResolver, Responders, ErrorRecorder, ErrorLogger, MESSAGE_TRANSLATOR],
 })
 export class ErrorHandlingModule extends ConfigurableErrorHandlingModule implements NestModule, OnApplicationBootstrap {
   static forRoot(options: ErrorHandlingModuleOptions = {}): DynamicModule {

@@ -1,7 +1,8 @@
-import { ArgumentsHost, ExceptionFilter, Inject } from '@nestjs/common';
+import { ArgumentsHost, ExceptionFilter, Inject, Optional } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { types } from 'node:util';
 import { Failure, type Caught, type Transport } from '../describe/failure.js';
+import { MESSAGE_TRANSLATOR, type MessageTranslator } from '../i18n/message-translator.js';
 import { ErrorLogger } from '../logging/error-logger.js';
 import { ErrorRecorder } from '../logging/error-recorder.js';
 import { DEFAULTS } from '../options/error-handling.defaults.js';
@@ -27,6 +28,8 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
   @Inject(ErrorRecorder) private readonly recorder: ErrorRecorder;
   @Inject(ErrorLogger) private readonly errorLogger: ErrorLogger;
   @Inject(RESOLVED_ERROR_HANDLING_OPTIONS) private readonly options: ResolvedErrorHandlingOptions;
+  /** Absent unless `i18n` is on. */
+  @Optional() @Inject(MESSAGE_TRANSLATOR) private readonly translate: MessageTranslator | undefined;
 
   constructor() {
     // A subclass's own catch() can throw or reject before it hands over to super.catch(), and
@@ -97,7 +100,7 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
     let failure: Failure;
     let answer: unknown;
     try {
-      failure = new Failure(caught, resolution, this.options.mode === 'development');
+      failure = new Failure(caught, resolution, this.options.mode === 'development', this.translate);
       answer = responder.respond(failure);
     } catch (failed) {
       return this.fallback(caught.exception, failed, call);

@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
+import type { MessageTranslator } from '../i18n/message-translator.js';
 import { causeChainOf, messageOf, nameOf, stackOf } from '../internal/thrown-value.js';
 import type { Resolution } from '../resolve/resolve.interfaces.js';
 
@@ -46,7 +47,10 @@ export class Failure {
   readonly status: number;
   readonly code: number;
   readonly reason: string;
-  /** What the client reads: for a 5xx in production, the catalogue message. */
+  /**
+   * What the client reads: the thrown message, else (and for a 5xx in production) the
+   * catalogue's, in the call's language when `i18n` is on.
+   */
   readonly message: string;
   /** The error's own message, for the record, even where the client's is masked. */
   readonly ownMessage: string;
@@ -60,7 +64,7 @@ export class Failure {
   /** Development mode only: the stack and the cause chain. */
   readonly debug: DebugInfo | undefined;
 
-  constructor(caught: Caught, resolution: Resolution, development: boolean) {
+  constructor(caught: Caught, resolution: Resolution, development: boolean, translate?: MessageTranslator) {
     const { entry } = resolution;
     this.exception = caught.exception;
     this.transport = caught.transport;
@@ -74,7 +78,11 @@ export class Failure {
     this.reason = entry.reason;
     const masked = entry.status >= 500 && !development;
     this.ownMessage = resolution.message;
-    this.message = masked ? entry.message : resolution.message || entry.message;
+    const message = masked ? entry.message : resolution.message || entry.message;
+    // The resolve step fills an empty message with the catalogue's, so that is the one message
+    // translated; a message the thrower chose is theirs.
+    this.message =
+      translate !== undefined && message === entry.message ? translate(entry.reason, message, caught.host) : message;
     this.ownDetails = resolution.details ?? resolution.ownDetails;
     this.details = resolution.details ?? (masked ? undefined : resolution.ownDetails);
     this.headers = resolution.headers;

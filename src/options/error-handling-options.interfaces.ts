@@ -58,4 +58,9 @@ export interface ErrorHandlingModuleOptions {
    * more there were. Keeps the answer to a huge invalid payload small.
    */
   maxValidationDetails?: number;
+  /**
+   * With nestjs-i18n and its I18nModule: the catalogue's messages a client gets are looked up as
+   * `errors.<REASON>` in the call's language, falling back to the catalogue's (docs/i18n.md).
+   */
+  i18n?: boolean;
 }

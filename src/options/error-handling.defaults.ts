@@ -17,6 +17,7 @@ export const DEFAULTS = Object.freeze({
   requestIdHeader: 'X-Request-Id',
   validation: false,
   maxValidationDetails: 100,
+  i18n: false,
   logging: Object.freeze({ levels: Object.freeze({ '4xx': 'warn', '5xx': 'error' }), redact: [] }),
   reporters: [],
   reportClasses: [],

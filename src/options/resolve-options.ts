@@ -26,6 +26,8 @@ export interface ResolvedErrorHandlingOptions {
   requestIdHeader: string;
   validation: ValidationPipeOptions | false;
   maxValidationDetails: number;
+  /** Whether the catalogue's messages are translated through nestjs-i18n. */
+  i18n: boolean;
   logging: LoggingPolicy;
   reporting: ReportingPolicy;
   processErrors: ProcessErrorsPolicy;
@@ -154,6 +156,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     requestIdHeader = DEFAULTS.requestIdHeader,
     validation = DEFAULTS.validation,
     maxValidationDetails = DEFAULTS.maxValidationDetails,
+    i18n = DEFAULTS.i18n,
   } = options;
   if (!isObject(codes) || !Object.values(codes).every(isErrorCodeEntry)) {
     fail('`codes` must be a catalogue made with defineErrorCodes()');
@@ -182,6 +185,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
   if (!Number.isSafeInteger(maxValidationDetails) || maxValidationDetails < 1) {
     fail(`maxValidationDetails ${String(maxValidationDetails)} is not a positive integer`);
   }
+  if (typeof i18n !== 'boolean') fail('`i18n` must be true or false');
   return {
     codes,
     mode,
@@ -194,6 +198,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     requestIdHeader,
     validation: validation === true ? {} : validation,
     maxValidationDetails,
+    i18n,
     logging: resolveLogging(options.logging === undefined ? {} : options.logging),
     reporting: resolveReporting(options),
     processErrors: resolveProcessErrors(options),
