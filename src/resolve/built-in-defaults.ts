@@ -140,7 +140,10 @@ function httpExceptionContent(
   const plain = isPlainObject(response);
   if (typeof message === 'string') return { message, ...(plain && { fields: otherFieldsOf(response, 'message') }) };
   const messages = Array.isArray(message) ? message : groupedMessagesOf(message);
-  if (messages !== undefined) return inputErrorContent(messages, entry, maxDetails);
+  // A list is an input error's only below 500; a 5xx's list is its own fields, masked in production.
+  if (messages !== undefined && entry.status < 500) return inputErrorContent(messages, entry, maxDetails);
+  if (messages !== undefined)
+    return { message: exception.message, ...(plain && { fields: otherFieldsOf(response, '') }) };
   if (!plain) return { message: exception.message };
   if (typeof response.error === 'string') return { message: response.error, fields: otherFieldsOf(response, 'error') };
   return { message: exception.message, fields: otherFieldsOf(response, '') };

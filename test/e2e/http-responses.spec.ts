@@ -60,6 +60,11 @@ class AnswersController {
     throw new BadRequestException(clientError);
   }
 
+  @Get('internal-5xx-list')
+  internal5xxList(): never {
+    throw new InternalServerErrorException(['db password=secret']);
+  }
+
   @Get('internal-5xx')
   internal5xx(): never {
     throw new InternalServerErrorException({ message: 'secret', token: 'secret', table: 'users' });
@@ -180,6 +185,18 @@ describe.each(PLATFORMS)('what HTTP clients read on %s', (platform) => {
       expect(response.text).not.toContain('Bearer');
       const record = await recordOf(response.body.requestId);
       expect(JSON.stringify(record)).not.toContain('Bearer');
+    });
+
+    it('sends nothing of a 5xx list of messages in production; the record keeps it', async () => {
+      const response = await get('/answers/internal-5xx-list').expect(500);
+      expect(response.body).toEqual({
+        code: 9000,
+        reason: 'UNEXPECTED_ERROR',
+        message: 'Unexpected error',
+        requestId: response.body.requestId,
+      });
+      const record = await recordOf(response.body.requestId);
+      expect(record.details).toEqual({ message: ['db password=secret'] });
     });
 
     it('sends nothing of a 5xx object response in production; the record keeps it, redacted', async () => {
