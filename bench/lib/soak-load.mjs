@@ -80,7 +80,8 @@ export async function soakLoad(url, { connections, amount }) {
       },
     };
   });
-  const instance = autocannon({ url, connections, amount, requests, sampleInt: 1_000 });
+  // 30 s, not autocannon's 10 s: on a shared machine a single slow answer is load, not a failure.
+  const instance = autocannon({ url, connections, amount, requests, sampleInt: 1_000, timeout: 30 });
   const errorMessages = new Map();
   instance.on('reqError', (error) => errorMessages.set(error.message, (errorMessages.get(error.message) ?? 0) + 1));
   const result = await instance;
