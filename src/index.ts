@@ -21,7 +21,6 @@ export type {
   ErrorLoggingOptions,
   ErrorReporter,
   RequestLogInfo,
-  UpstreamInfo,
 } from './logging/logging.interfaces.js';
 export { ApiErrorResponses } from './openapi/api-error-responses.decorator.js';
 export type { ErrorHandlingMode, ErrorHandlingModuleOptions } from './options/error-handling-options.interfaces.js';
@@ -34,6 +33,7 @@ export type {
   ErrorHandlerFunction,
   ErrorHandlerMapping,
   ErrorHandlerTarget,
+  UpstreamInfo,
 } from './resolve/resolve.interfaces.js';
 export { escapeHtml } from './respond/html-page.js';
 export type {

@@ -2,7 +2,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
 import type { MessageTranslator } from '../i18n/message-translator.js';
 import { causeChainOf, messageOf, nameOf, stackOf } from '../internal/thrown-value.js';
-import type { Resolution } from '../resolve/resolve.interfaces.js';
+import type { Resolution, UpstreamInfo } from '../resolve/resolve.interfaces.js';
 
 /** The kind of call a failure happened in: Nest's context types. */
 export type Transport = 'http' | 'rpc' | 'ws' | 'graphql';
@@ -61,6 +61,8 @@ export class Failure {
   readonly headers: Readonly<Record<string, string>> | undefined;
   /** What a handler target threw or returned instead of an exception, if it failed. */
   readonly handlerFailure: unknown;
+  /** The service whose envelope a ClientProxy call failed with, at an edge. */
+  readonly upstream: UpstreamInfo | undefined;
   /** Development mode only: the stack and the cause chain. */
   readonly debug: DebugInfo | undefined;
 
@@ -87,6 +89,7 @@ export class Failure {
     this.details = resolution.details ?? (masked ? undefined : resolution.ownDetails);
     this.headers = resolution.headers;
     this.handlerFailure = resolution.handlerFailure;
+    this.upstream = resolution.upstream;
     this.debug = development ? debugInfoOf(caught.exception) : undefined;
   }
 }

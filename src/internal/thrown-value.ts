@@ -66,3 +66,10 @@ export function causeChainOf(value: unknown, includeSelf = true): unknown[] {
   }
   return chain;
 }
+
+/** An object literal or a deserialized one: never an Error or a class instance, whose fields may be internals. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto: unknown = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}

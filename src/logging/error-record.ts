@@ -1,6 +1,5 @@
 import type { Failure } from '../describe/failure.js';
 import { causeChainOf, messageOf, nameOf, read, stackOf, stringProperty } from '../internal/thrown-value.js';
-import { upstreamInfoOf } from '../upstream/upstream-failure.js';
 import type { LogRedactor } from './log-redactor.js';
 import type { ErrorLogContext, RequestLogInfo } from './logging.interfaces.js';
 
@@ -39,14 +38,13 @@ export function kindOf(failure: Failure): string {
 
 /** What the log record says about a failure, and what reporters receive. */
 export function errorLogContext(failure: Failure, redactor: LogRedactor): ErrorLogContext {
-  const { transport, status, code, reason, requestId, request, ownDetails } = failure;
+  const { transport, status, code, reason, requestId, request, ownDetails, upstream } = failure;
   const context: ErrorLogContext = { transport, status, code, reason, message: failure.ownMessage, requestId };
   if (request !== undefined) context.req = requestLogInfo(request, requestId, redactor);
   for (const [key, value] of Object.entries(failure.identity ?? {})) {
     if (value !== undefined) (context as unknown as Record<string, unknown>)[key] = value;
   }
   if (ownDetails !== undefined) context.details = redactor.redact(ownDetails);
-  const upstream = upstreamInfoOf(failure.exception);
   if (upstream !== undefined) context.upstream = upstream;
   return context;
 }

@@ -1,6 +1,6 @@
 import type { ErrorLogLevel } from '../catalogue/catalogue.interfaces.js';
 import type { Transport } from '../describe/failure.js';
-import type { ErrorClass } from '../resolve/resolve.interfaces.js';
+import type { ErrorClass, UpstreamInfo } from '../resolve/resolve.interfaces.js';
 
 /** How failed requests are logged: one record each, through nestjs-pino when present. */
 export interface ErrorLoggingOptions {
@@ -63,13 +63,6 @@ export interface ErrorLogContext {
   upstream?: UpstreamInfo;
   /** With `logging.throttle`: how many failures of this kind were left out before this one. */
   suppressed?: number;
-}
-
-/** What the edge's record says about the service whose envelope a ClientProxy call failed with. */
-export interface UpstreamInfo {
-  requestId: string;
-  code: number;
-  reason: string;
 }
 
 /** An error tracker (Sentry, OpenTelemetry, ...). Called after the response went out. */

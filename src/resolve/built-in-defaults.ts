@@ -4,7 +4,14 @@ import { ErrorCode } from '../catalogue/error-codes.js';
 import { OperatedException } from '../catalogue/operated.exception.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
 import { upstreamResolution } from '../upstream/upstream-failure.js';
-import { causeChainOf, messageOf, numberProperty, read, stringProperty } from '../internal/thrown-value.js';
+import {
+  causeChainOf,
+  isPlainObject,
+  messageOf,
+  numberProperty,
+  read,
+  stringProperty,
+} from '../internal/thrown-value.js';
 import { groupedMessagesOf, inputErrorContent } from '../validation/validation-details.js';
 import { ValidationFailedException } from '../validation/validation-failed.exception.js';
 import type { Resolution } from './resolve.interfaces.js';
@@ -91,12 +98,6 @@ function transportExceptionContent(exception: { getError(): unknown }): {
 
 /** Fields of a response object that are the status, which the entry already names. */
 const STATUS_FIELDS: ReadonlySet<string> = new Set(['statusCode', 'status']);
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (value === null || typeof value !== 'object') return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
 
 /**
  * The fields of a response object besides its message: what `details` carries. `error` beside

@@ -44,4 +44,13 @@ export interface Resolution {
   headers?: Readonly<Record<string, string>>;
   /** What a handler target threw or returned instead of an exception, if it failed. */
   handlerFailure?: unknown;
+  /** A ClientProxy call that failed with a service's envelope: which service answer it was. */
+  upstream?: UpstreamInfo;
+}
+
+/** What the edge's record says about the service whose envelope a ClientProxy call failed with. */
+export interface UpstreamInfo {
+  requestId: string;
+  code: number;
+  reason: string;
 }

@@ -2,7 +2,7 @@ import { TimeoutError } from 'rxjs';
 import type { ErrorCodeEntry } from '../catalogue/catalogue.interfaces.js';
 import { ErrorCode } from '../catalogue/error-codes.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
-import type { UpstreamInfo } from '../logging/logging.interfaces.js';
+import { isPlainObject } from '../internal/thrown-value.js';
 import type { Resolution } from '../resolve/resolve.interfaces.js';
 
 /** The RPC envelope a service that imports this module answers its caller with (API.md §7). */
@@ -34,11 +34,7 @@ const REASON = /^[A-Z][A-Z0-9_]*$/;
  * keys and types, so that an arbitrary object with a `status` is never taken for a service's answer.
  */
 export function isUpstreamEnvelope(value: unknown): value is UpstreamEnvelope {
-  if (value === null || typeof value !== 'object') return false;
-  const proto: unknown = Object.getPrototypeOf(value);
-  if (proto !== Object.prototype && proto !== null) return false;
-  const keys = Object.keys(value);
-  if (!keys.every((key) => ENVELOPE_KEYS.has(key))) return false;
+  if (!isPlainObject(value) || !Object.keys(value).every((key) => ENVELOPE_KEYS.has(key))) return false;
   const { code, reason, status, message, requestId } = value as Record<string, unknown>;
   return (
     Number.isInteger(code) &&
@@ -52,13 +48,6 @@ export function isUpstreamEnvelope(value: unknown): value is UpstreamEnvelope {
   );
 }
 
-/** `upstream` for the edge's record, when the failure is a service's envelope. */
-export function upstreamInfoOf(exception: unknown): UpstreamInfo | undefined {
-  if (!isUpstreamEnvelope(exception)) return undefined;
-  const { requestId, code, reason } = exception;
-  return { requestId, code, reason };
-}
-
 /**
  * What a ClientProxy call's error answers at the edge: a service's envelope with what the
  * service said (its 5xx message masked by the edge's own catalogue message for that status), an
@@ -69,12 +58,12 @@ export function upstreamResolution(exception: unknown, entries: StatusEntries): 
   if (exception instanceof TimeoutError)
     return { entry: ErrorCode.MODEL_TIMEOUT, message: ErrorCode.MODEL_TIMEOUT.message };
   if (!isUpstreamEnvelope(exception)) return undefined;
-  const { code, reason, status, message, details } = exception;
+  const { code, reason, status, message, details, requestId } = exception;
   const entry: ErrorCodeEntry = Object.freeze({
     code,
     reason,
     status,
     message: status >= 500 ? entries.entryFor(status).message : message,
   });
-  return { entry, message, ...(details !== undefined && { details }) };
+  return { entry, message, ...(details !== undefined && { details }), upstream: { requestId, code, reason } };
 }
