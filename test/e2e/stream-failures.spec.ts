@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import request from 'supertest';
 import { createPinoHttpOptions, ErrorHandlingModule } from '../../src/index.js';
 import { LogCapture, WARN } from '../support/log-capture.js';
-import { createApp, PLATFORMS } from '../support/platforms.js';
+import { createApp, type Platform, PLATFORMS } from '../support/platforms.js';
 
 @Controller('files')
 class FilesController {
@@ -41,25 +41,27 @@ const ALL_ROUTES = [{ path: '{*splat}', method: RequestMethod.ALL }];
 // nestjs-pino builds its pino-http instance once per process: one capture serves every app here.
 const capture = new LogCapture();
 
+async function createFilesApp(platform: Platform): Promise<INestApplication> {
+  const app = await createApp(
+    platform,
+    {
+      imports: [
+        LoggerModule.forRoot({ forRoutes: ALL_ROUTES, pinoHttp: [createPinoHttpOptions({ level: 'trace' }), capture] }),
+        ErrorHandlingModule.forRoot({ mode: 'production' }),
+      ],
+      controllers: [FilesController],
+    },
+    { bufferLogs: true },
+  );
+  app.useLogger(app.get(Logger));
+  return app;
+}
+
 describe.each(PLATFORMS)('file streams that fail on %s', (platform) => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createApp(
-      platform,
-      {
-        imports: [
-          LoggerModule.forRoot({
-            forRoutes: ALL_ROUTES,
-            pinoHttp: [createPinoHttpOptions({ level: 'trace' }), capture],
-          }),
-          ErrorHandlingModule.forRoot({ mode: 'production' }),
-        ],
-        controllers: [FilesController],
-      },
-      { bufferLogs: true },
-    );
-    app.useLogger(app.get(Logger));
+    app = await createFilesApp(platform);
   });
   afterAll(() => app.close());
   beforeEach(() => capture.clear());
@@ -103,21 +105,7 @@ describe('a file stream that fails mid-body on express', () => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createApp(
-      'express',
-      {
-        imports: [
-          LoggerModule.forRoot({
-            forRoutes: ALL_ROUTES,
-            pinoHttp: [createPinoHttpOptions({ level: 'trace' }), capture],
-          }),
-          ErrorHandlingModule.forRoot({ mode: 'production' }),
-        ],
-        controllers: [FilesController],
-      },
-      { bufferLogs: true },
-    );
-    app.useLogger(app.get(Logger));
+    app = await createFilesApp('express');
   });
   afterAll(() => app.close());
   beforeEach(() => capture.clear());
