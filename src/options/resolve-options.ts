@@ -170,6 +170,9 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
   if (htmlPage !== undefined && typeof htmlPage !== 'function') {
     fail('`htmlPage` must be a function (info) => string');
   }
+  if (htmlPage !== undefined && format !== 'negotiate') {
+    fail('`htmlPage` renders the page of `format: "negotiate"`; set that format, or drop `htmlPage`');
+  }
   if (problemTypeBaseUrl !== undefined && !isTypeBaseUrl(problemTypeBaseUrl)) {
     fail(`problemTypeBaseUrl "${String(problemTypeBaseUrl)}" is not an absolute URL without query or fragment`);
   }

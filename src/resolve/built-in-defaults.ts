@@ -75,12 +75,13 @@ function isTransportException(value: unknown): value is { getError(): unknown } 
 /**
  * An RpcException or WsException is the app's answer to its caller, as Nest's own filters send
  * it: a string is the message; an object's `message` is the message, its `status` (or
- * `statusCode`) picks the entry, and its other fields are the details.
+ * `statusCode`) picks the entry, and its other fields are its own details (for a 5xx in
+ * production, masked like its message).
  */
 function transportExceptionContent(exception: { getError(): unknown }): {
   status: number;
   message: string;
-  details?: unknown;
+  fields?: Record<string, unknown>;
 } {
   const error = exception.getError();
   if (error === null || typeof error !== 'object')
@@ -92,7 +93,7 @@ function transportExceptionContent(exception: { getError(): unknown }): {
   return {
     status: (named as number | undefined) ?? TRANSPORT_EXCEPTION_STATUS,
     message: typeof message === 'string' ? message : '',
-    ...(Object.keys(rest).length > 0 && { details: rest }),
+    ...(Object.keys(rest).length > 0 && { fields: rest }),
   };
 }
 
@@ -189,9 +190,9 @@ export class BuiltInDefaults {
       return this.httpExceptionResolution(exception, status);
     }
     if (isTransportException(exception)) {
-      const { status, message, details } = transportExceptionContent(exception);
+      const { status, message, fields } = transportExceptionContent(exception);
       const entry = this.entries.entryFor(status);
-      return { entry, message: message || entry.message, details };
+      return { entry, message: message || entry.message, ...(fields && { ownDetails: fields }) };
     }
     const upstream = upstreamResolution(exception, this.entries);
     if (upstream !== undefined) return upstream;
