@@ -181,7 +181,7 @@ export class BuiltInDefaults {
   resolve(exception: unknown): Resolution {
     if (exception instanceof OperatedException) {
       const { entry, message, details, headers } = exception;
-      return { entry, message, details, headers };
+      return { entry, chosen: true, message, details, headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -223,6 +223,7 @@ export class BuiltInDefaults {
     else if (typeof errorCode === 'string') ownDetails.errorCode = errorCode;
     return {
       entry,
+      ...(named !== undefined && { chosen: true }),
       message: message || entry.message,
       details,
       ...(Object.keys(ownDetails).length > 0 && { ownDetails }),
