@@ -1,4 +1,5 @@
 import {
+  BadRequestException,
   Body,
   type CanActivate,
   Controller,
@@ -332,6 +333,52 @@ describe.each(PLATFORMS)('i18n with throwOnMissingKey, in development, on %s', (
     expect(crash.status).toBe(500);
     expect(crash.body.message).toBe('database password is hunter2');
     expect(crash.body.stack).toContain('database password is hunter2');
+  });
+});
+
+describe.each(PLATFORMS)('i18n with an exceptionFactory of its own on %s', (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    const exceptionFactory = (errors: unknown[]) => new BadRequestException({ message: errors });
+    app = await appOf(platform, { i18n: true, validation: { exceptionFactory } });
+  });
+  afterAll(() => app.close());
+
+  it('translates the field errors of the class-validator errors its exception carries', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Accept-Language', 'de')
+      .send({ quantity: 1, name: 'ab' });
+    expect(response.status).toBe(400);
+    expect(response.body.details).toEqual([
+      {
+        field: 'name',
+        messages: ['name muss mindestens 3 Zeichen lang sein'],
+        constraints: { minLength: 'name muss mindestens 3 Zeichen lang sein' },
+      },
+    ]);
+  });
+});
+
+describe.each(PLATFORMS)('i18n with negotiated HTML pages on %s', (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await appOf(platform, { i18n: true, format: 'negotiate' });
+  });
+  afterAll(() => app.close());
+
+  it('escapes a value put into a translated field message', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Accept-Language', 'de')
+      .set('Accept', 'text/html')
+      .send({ quantity: '<script>alert(1)</script>' });
+    expect(response.status).toBe(400);
+    expect(response.headers['content-type']).toMatch(/^text\/html/);
+    expect(response.text).toContain(
+      'quantity muss eine ganze Zahl sein, nicht „&lt;script&gt;alert(1)&lt;/script&gt;“',
+    );
+    expect(response.text).not.toContain('<script>alert(1)');
   });
 });
 
