@@ -175,10 +175,16 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
     {
       // A user's own `exceptionFactory` in the options wins.
       provide: APP_PIPE,
-      useFactory: ({ validation }: ResolvedErrorHandlingOptions) =>
+      useFactory: ({ validation, i18n }: ResolvedErrorHandlingOptions) =>
         validation === false
           ? null
-          : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation }),
+          : new ValidationPipe({
+              exceptionFactory: validationExceptionFactory,
+              ...validation,
+              // Translations format a decorator's arguments (`{constraints.0}`), which are read
+              // from the class of the error's target: Nest drops targets by default.
+              ...(i18n && { validationError: { target: true, ...validation.validationError } }),
+            }),
       inject: [OPTIONS],
     },
     {

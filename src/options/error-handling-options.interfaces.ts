@@ -60,7 +60,8 @@ export interface ErrorHandlingModuleOptions {
   maxValidationDetails?: number;
   /**
    * With nestjs-i18n and its I18nModule: the catalogue's messages a client gets are looked up as
-   * `errors.<REASON>` in the call's language, falling back to the catalogue's (docs/i18n.md).
+   * `errors.<REASON>` in the call's language, falling back to the catalogue's, and each validation
+   * message as `validation.<constraint>`, falling back to class-validator's (docs/i18n.md).
    */
   i18n?: boolean;
 }

@@ -26,7 +26,7 @@ export interface ResolvedErrorHandlingOptions {
   requestIdHeader: string;
   validation: ValidationPipeOptions | false;
   maxValidationDetails: number;
-  /** Whether the catalogue's messages are translated through nestjs-i18n. */
+  /** Whether the catalogue's and validation messages are translated through nestjs-i18n. */
   i18n: boolean;
   logging: LoggingPolicy;
   reporting: ReportingPolicy;

@@ -1,4 +1,4 @@
-import { BadRequestException, type ValidationError } from '@nestjs/common';
+import { BadRequestException, HttpException, type ValidationError } from '@nestjs/common';
 import { validationMessagesOf } from './validation-details.js';
 
 /**
@@ -22,4 +22,15 @@ export class ValidationFailedException extends BadRequestException {
  */
 export function validationExceptionFactory(errors: ValidationError[] | string | string[]): ValidationFailedException {
   return new ValidationFailedException(Array.isArray(errors) ? errors : [errors]);
+}
+
+/**
+ * The list an input error's details were built from: a ValidationFailedException's errors, or
+ * the list in an HttpException's response (`exceptionFactory: (errors) => new BadRequestException(errors)`).
+ */
+export function inputErrorsOf(exception: unknown): readonly unknown[] | undefined {
+  if (exception instanceof ValidationFailedException) return exception.errors;
+  if (!(exception instanceof HttpException)) return undefined;
+  const message = (exception.getResponse() as { message?: unknown } | null)?.message;
+  return Array.isArray(message) ? message : undefined;
 }
