@@ -13,7 +13,7 @@ import {
   stringProperty,
 } from '../internal/thrown-value.js';
 import { groupedMessagesOf, inputErrorContent } from '../validation/validation-details.js';
-import { ValidationFailedException } from '../validation/validation-failed.exception.js';
+import { validationErrorsOf } from '../validation/validation-failed.exception.js';
 import type { Resolution } from './resolve.interfaces.js';
 
 /** System error codes that mean a downstream service could not be reached. */
@@ -135,7 +135,8 @@ function httpExceptionContent(
   entry: ErrorCodeEntry,
   maxDetails: number,
 ): HttpExceptionContent {
-  if (exception instanceof ValidationFailedException) return inputErrorContent(exception.errors, entry, maxDetails);
+  const errors = entry.status < 500 ? validationErrorsOf(exception) : undefined;
+  if (errors !== undefined) return inputErrorContent(errors, entry, maxDetails);
   const response = exception.getResponse();
   if (typeof response === 'string') return { message: response };
   const message = (response as { message?: unknown } | null)?.message;

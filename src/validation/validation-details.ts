@@ -16,7 +16,8 @@ export interface InputErrorContent {
   details: unknown[];
 }
 
-function isValidationError(value: unknown): value is ValidationError {
+/** A class-validator ValidationError by shape: a property with constraints or children. */
+export function isValidationError(value: unknown): value is ValidationError {
   if (value === null || typeof value !== 'object') return false;
   const { property, constraints, children } = value as Partial<ValidationError>;
   return typeof property === 'string' && (typeof constraints === 'object' || Array.isArray(children));

@@ -10,10 +10,17 @@ import {
   Post,
   UseGuards,
 } from '@nestjs/common';
+import { APP_PIPE } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { Type } from 'class-transformer';
 import { IsEmail, IsInt, IsNotEmpty, IsOptional, MaxLength, MinLength, ValidateNested } from 'class-validator';
-import { AcceptLanguageResolver, I18nModule, i18nValidationMessage, QueryResolver } from 'nestjs-i18n';
+import {
+  AcceptLanguageResolver,
+  I18nModule,
+  I18nValidationPipe,
+  i18nValidationMessage,
+  QueryResolver,
+} from 'nestjs-i18n';
 import { LoggerModule } from 'nestjs-pino';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
@@ -350,6 +357,34 @@ describe.each(PLATFORMS)('i18n with an exceptionFactory of its own on %s', (plat
       .set('Accept-Language', 'de')
       .send({ quantity: 1, name: 'ab' });
     expect(response.status).toBe(400);
+    expect(response.body.details).toEqual([
+      {
+        field: 'name',
+        messages: ['name muss mindestens 3 Zeichen lang sein'],
+        constraints: { minLength: 'name muss mindestens 3 Zeichen lang sein' },
+      },
+    ]);
+  });
+});
+
+describe.each(PLATFORMS)("i18n with nestjs-i18n's own I18nValidationPipe on %s", (platform) => {
+  let app: INestApplication;
+  beforeAll(async () => {
+    app = await createApp(platform, {
+      imports: [i18nModule, loggerModule, ErrorHandlingModule.forRoot({ mode: 'production', i18n: true })],
+      controllers: [I18nController],
+      providers: [{ provide: APP_PIPE, useValue: new I18nValidationPipe({ validationError: { target: true } }) }],
+    });
+  });
+  afterAll(() => app.close());
+
+  it('answers its I18nValidationException with field details, translated', async () => {
+    const response = await request(app.getHttpServer())
+      .post('/orders')
+      .set('Accept-Language', 'de')
+      .send({ quantity: 1, name: 'ab' });
+    expect(response.status).toBe(400);
+    expect(response.body).toMatchObject({ code: 1100, reason: 'INVALID_INPUT' });
     expect(response.body.details).toEqual([
       {
         field: 'name',
