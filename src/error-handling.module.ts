@@ -5,6 +5,7 @@ import {
   Module,
   NestModule,
   OnApplicationBootstrap,
+  Optional,
   ValidationPipe,
 } from '@nestjs/common';
 import {
@@ -42,6 +43,9 @@ import {
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
+import { RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
+import { TELEMETRY } from './telemetry/telemetry.constants.js';
+import { Telemetry } from './telemetry/telemetry.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { answerStreamErrors } from './streams/stream-errors.js';
@@ -116,10 +120,19 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [OPTIONS, ErrorLogger],
     },
     {
+      provide: TELEMETRY,
+      useFactory: ({ opentelemetry }: ResolvedErrorHandlingOptions) => (opentelemetry ? Telemetry.load() : undefined),
+      inject: [OPTIONS],
+    },
+    {
       provide: ErrorRecorder,
-      useFactory: (options: ResolvedErrorHandlingOptions, logger: ErrorLogger, dispatcher: ReportDispatcher) =>
-        new ErrorRecorder(options.logging, options.reporting, logger, dispatcher),
-      inject: [OPTIONS, ErrorLogger, ReportDispatcher],
+      useFactory: (
+        options: ResolvedErrorHandlingOptions,
+        logger: ErrorLogger,
+        dispatcher: ReportDispatcher,
+        telemetry: Telemetry | undefined,
+      ) => new ErrorRecorder(options.logging, options.reporting, logger, dispatcher, telemetry),
+      inject: [OPTIONS, ErrorLogger, ReportDispatcher, TELEMETRY],
     },
     {
       provide: ProcessErrorsHandler,
@@ -156,6 +169,13 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       useFactory: (modules: ModulesContainer, interceptor: RequestContextInterceptor) =>
         declaresClientProxy(modules) ? interceptor : null,
       inject: [ModulesContainer, RequestContextInterceptor],
+    },
+    {
+      // Only with `opentelemetry`: a service needs its caller's trace context, client or not.
+      provide: APP_INTERCEPTOR,
+      useFactory: (telemetry: Telemetry | undefined, responders: Responders) =>
+        telemetry ? new RpcServerSpanInterceptor(telemetry, responders) : null,
+      inject: [TELEMETRY, Responders],
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
@@ -212,15 +232,23 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly modules: ModulesContainer,
     @Inject(STREAM_FILTER) private readonly streamFilter: ErrorHandlingFilter,
     private readonly requestContext: RequestContextInterceptor,
+    @Optional() @Inject(TELEMETRY) private readonly telemetry: Telemetry | undefined,
   ) {
     super();
   }
 
-  /** Every provider exists now: each ClientProxy among them sends the current request id. */
+  /**
+   * Every provider exists now: each ClientProxy among them sends the current request id (and
+   * with `opentelemetry`, the trace context).
+   */
   onApplicationBootstrap(): void {
     const clients = clientProxiesOf(this.modules);
     if (clients.size === 0) return;
-    const context = new RequestContext(this.options.requestIdHeader.toLowerCase());
+    const { telemetry } = this;
+    const context = new RequestContext(
+      this.options.requestIdHeader.toLowerCase(),
+      telemetry && ((packet) => telemetry.injectTraceContext(packet)),
+    );
     for (const client of clients) context.propagateThrough(client);
     this.requestContext.context = context;
   }

@@ -64,4 +64,10 @@ export interface ErrorHandlingModuleOptions {
    * message as `validation.<constraint>`, falling back to class-validator's (docs/i18n.md).
    */
   i18n?: boolean;
+  /**
+   * With the optional peer `@opentelemetry/api`: every failure records an `exception` event on the
+   * active span (a 5xx also sets its status to ERROR), `traceparent` travels in ClientProxy packet
+   * metadata, and each incoming microservice call gets a server span (docs/services.md).
+   */
+  opentelemetry?: boolean;
 }

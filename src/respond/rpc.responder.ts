@@ -41,6 +41,11 @@ function headerOf(headers: unknown, name: string): unknown {
   }
 }
 
+/** The packet metadata a calling ClientProxy sent (TCP and Redis contexts have it), else undefined. */
+export function packetMetadataOf(host: ArgumentsHost): unknown {
+  return callOptional(host.getArgByIndex(1), 'getMetadata');
+}
+
 /**
  * Answers microservice failures (`@MessagePattern`, `@EventPattern`) over Nest's broker
  * transports: the caller's ClientProxy observable errors with the envelope object. An event has
@@ -58,10 +63,9 @@ export class RpcResponder implements Responder {
    * when well-formed; else a new one.
    */
   requestIdOf(host: ArgumentsHost): string {
-    const context = host.getArgByIndex(1);
     const incoming =
-      read(callOptional(context, 'getMetadata'), this.requestIdKey) ??
-      headerOf(callOptional(context, 'getHeaders'), this.requestIdKey);
+      read(packetMetadataOf(host), this.requestIdKey) ??
+      headerOf(callOptional(host.getArgByIndex(1), 'getHeaders'), this.requestIdKey);
     return isWellFormedRequestId(incoming) ? incoming : randomUUID();
   }
 
