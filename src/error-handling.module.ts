@@ -43,7 +43,7 @@ import {
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
-import { RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
+import { handlesMessagePatterns, RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
 import { TELEMETRY } from './telemetry/telemetry.constants.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
@@ -171,11 +171,12 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [ModulesContainer, RequestContextInterceptor],
     },
     {
-      // Only with `opentelemetry`: a service needs its caller's trace context, client or not.
+      // Only with `opentelemetry`, in an app that handles messages: a service needs its caller's
+      // trace context whether it holds a ClientProxy or not.
       provide: APP_INTERCEPTOR,
-      useFactory: (telemetry: Telemetry | undefined, responders: Responders) =>
-        telemetry ? new RpcServerSpanInterceptor(telemetry, responders) : null,
-      inject: [TELEMETRY, Responders],
+      useFactory: (telemetry: Telemetry | undefined, modules: ModulesContainer, responders: Responders) =>
+        telemetry && handlesMessagePatterns(modules) ? new RpcServerSpanInterceptor(telemetry, responders) : null,
+      inject: [TELEMETRY, ModulesContainer, Responders],
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },

@@ -1,16 +1,32 @@
-import { Controller, Get, Inject, Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Module,
+  UseInterceptors,
+  type INestApplication,
+  type INestMicroservice,
+} from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
+import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { Test } from '@nestjs/testing';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
 import { RpcServerSpanInterceptor } from '../../src/telemetry/rpc-server-span.interceptor.js';
 import { TELEMETRY } from '../../src/telemetry/telemetry.constants.js';
+import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
 import { createMicroservice, freePort } from '../support/microservices.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
-import { HttpServerSpansModule, spanNamed, Tracing } from '../support/tracing.js';
+import { HttpServerSpansModule, spanNamed, Tracing, WsMessageSpanInterceptor } from '../support/tracing.js';
+import { eventsOf, WS_PLATFORMS } from '../support/ws-clients.js';
 
 const SECRET = 'db-password-hunter2';
 
@@ -105,5 +121,284 @@ describe.each(PLATFORMS)('failures on the active span, %s', (platform) => {
     expect(untraced.get(TELEMETRY)).toBeUndefined();
     const interceptors = untraced.get(ApplicationConfig).getGlobalInterceptors();
     expect(interceptors.filter((interceptor) => interceptor instanceof RpcServerSpanInterceptor)).toEqual([]);
+  });
+});
+
+@Controller()
+class ServiceB {
+  @MessagePattern('b.find')
+  find(): never {
+    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found');
+  }
+
+  @MessagePattern('b.crash')
+  crash(): never {
+    throw new Error(`connection to ${SECRET} refused`);
+  }
+}
+
+@Controller()
+class ServiceA {
+  constructor(@Inject('B') private readonly b: ClientProxy) {}
+
+  @MessagePattern('a.find')
+  find(): Promise<unknown> {
+    return firstValueFrom(this.b.send('b.find', {}));
+  }
+
+  @MessagePattern('a.crash')
+  crash(): Promise<unknown> {
+    return firstValueFrom(this.b.send('b.crash', {}));
+  }
+}
+
+@Controller()
+class EdgeController {
+  constructor(@Inject('A') private readonly a: ClientProxy) {}
+
+  @Get('products')
+  find(): Promise<unknown> {
+    return firstValueFrom(this.a.send('a.find', {}));
+  }
+
+  @Get('crash')
+  crash(): Promise<unknown> {
+    return firstValueFrom(this.a.send('a.crash', {}));
+  }
+}
+
+describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) => {
+  let a: INestMicroservice;
+  let b: INestMicroservice;
+  let edge: INestApplication;
+
+  beforeAll(async () => {
+    const [portA, portB] = [await freePort(), await freePort()];
+    const traced = ErrorHandlingModule.forRoot({ opentelemetry: true });
+    b = await createMicroservice(
+      { imports: [traced], controllers: [ServiceB] },
+      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
+    );
+    a = await createMicroservice(
+      {
+        imports: [
+          traced,
+          ClientsModule.register([
+            { name: 'B', transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
+          ]),
+        ],
+        controllers: [ServiceA],
+      },
+      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } },
+    );
+    @Module({
+      imports: [
+        HttpServerSpansModule,
+        traced,
+        ClientsModule.register([{ name: 'A', transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } }]),
+      ],
+      controllers: [EdgeController],
+    })
+    class EdgeModule {}
+    edge = await createApp(platform, { imports: [EdgeModule] });
+  });
+
+  afterAll(async () => {
+    await edge?.close();
+    await a?.close();
+    await b?.close();
+  });
+
+  /** The edge's, A's and B's spans of one call, each checked to continue the one before. */
+  async function hopsOf(route: string, patterns: [string, string], clientSpanId?: string): Promise<ReadableSpan[]> {
+    const spans = await tracing.spans(3);
+    const hops = [spanNamed(spans, `GET ${route}`), spanNamed(spans, patterns[0]), spanNamed(spans, patterns[1])];
+    expect(hops.map((span) => span.kind)).toEqual([SpanKind.SERVER, SpanKind.SERVER, SpanKind.SERVER]);
+    const [traceId] = hops.map((span) => span.spanContext().traceId);
+    expect(hops.map((span) => span.spanContext().traceId)).toEqual([traceId, traceId, traceId]);
+    expect(hops.map((span) => span.parentSpanContext?.spanId)).toEqual([
+      clientSpanId,
+      hops[0].spanContext().spanId,
+      hops[1].spanContext().spanId,
+    ]);
+    return hops;
+  }
+
+  it("answers B's 404 at the edge, and every hop's span holds the failure under one trace", async () => {
+    const response = await request(edge.getHttpServer())
+      .get('/products')
+      .set('X-Request-Id', 'client-otel-1')
+      .expect(404);
+    expect(response.body).toMatchObject({ code: 4001, reason: 'RESOURCE_NOT_FOUND', requestId: 'client-otel-1' });
+    const [edgeSpan, aSpan, bSpan] = await hopsOf('/products', ['a.find', 'b.find']);
+    const attributes = {
+      'error.type': 'RESOURCE_NOT_FOUND',
+      'app.error.code': 4001,
+      'app.request_id': 'client-otel-1',
+    };
+    expect(recorded(bSpan)).toEqual({
+      events: [{ name: 'exception', 'exception.type': 'OperatedException', 'exception.message': 'Product not found' }],
+      attributes,
+      status: { code: SpanStatusCode.UNSET },
+    });
+    for (const span of [aSpan, edgeSpan]) {
+      expect(recorded(span)).toMatchObject({ attributes, status: { code: SpanStatusCode.UNSET } });
+      expect(span.events.map(({ name }) => name)).toEqual(['exception']);
+      expect(span.events[0].attributes).toMatchObject({ 'exception.message': 'Product not found' });
+    }
+  });
+
+  it("keeps B's secret on B's own span: the hops before it record the masked answer", async () => {
+    const response = await request(edge.getHttpServer()).get('/crash').set('X-Request-Id', 'client-otel-2').expect(500);
+    expect(response.text).not.toContain(SECRET);
+    const [edgeSpan, aSpan, bSpan] = await hopsOf('/crash', ['a.crash', 'b.crash']);
+    for (const span of [edgeSpan, aSpan, bSpan]) {
+      expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'UNEXPECTED_ERROR' });
+      expect(span.attributes).toEqual({
+        'error.type': 'UNEXPECTED_ERROR',
+        'app.error.code': 9000,
+        'app.request_id': 'client-otel-2',
+      });
+    }
+    expect(bSpan.events[0].attributes?.['exception.message']).toBe(`connection to ${SECRET} refused`);
+    expect(JSON.stringify(recorded(aSpan))).not.toContain(SECRET);
+    expect(JSON.stringify(recorded(edgeSpan))).not.toContain(SECRET);
+  });
+
+  it("continues the client's trace to B, tracestate included", async () => {
+    const [traceId, clientSpanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
+    await request(edge.getHttpServer())
+      .get('/products')
+      .set('traceparent', `00-${traceId}-${clientSpanId}-01`)
+      .set('tracestate', 'shop=edge1')
+      .expect(404);
+    const hops = await hopsOf('/products', ['a.find', 'b.find'], clientSpanId);
+    expect(hops.map((span) => span.spanContext().traceId)).toEqual([traceId, traceId, traceId]);
+    expect(hops.map((span) => span.spanContext().traceState?.serialize())).toEqual([
+      'shop=edge1',
+      'shop=edge1',
+      'shop=edge1',
+    ]);
+  });
+
+  it('serves calls in its span interceptor in every app that handles messages, client or not', () => {
+    const spanInterceptors = (app: INestApplication | INestMicroservice) =>
+      app
+        .get(ApplicationConfig)
+        .getGlobalInterceptors()
+        .filter((interceptor) => interceptor instanceof RpcServerSpanInterceptor).length;
+    expect([spanInterceptors(edge), spanInterceptors(a), spanInterceptors(b)]).toEqual([0, 1, 1]);
+  });
+});
+
+@ObjectType()
+class Product {
+  @Field()
+  name: string;
+}
+
+@Resolver(() => Product)
+class ProductResolver {
+  @Query(() => Product)
+  product(): never {
+    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product 9 not found');
+  }
+}
+
+const NOT_FOUND_ON_SPAN = {
+  events: [{ name: 'exception', 'exception.type': 'OperatedException', 'exception.message': 'Product 9 not found' }],
+  attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001 },
+  status: { code: SpanStatusCode.UNSET },
+};
+
+describe.each(GRAPHQL_DRIVERS)('a GraphQL failure on the active span, $name', (driver) => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createApp(driver.platform, {
+      imports: [HttpServerSpansModule, ErrorHandlingModule.forRoot({ opentelemetry: true }), driver.module()],
+      providers: [ProductResolver],
+    });
+  });
+
+  afterAll(() => app?.close());
+
+  it("records the resolver's failure on the request's span", async () => {
+    const response = await postGraphql(app, '{ product { name } }', { headers: { 'X-Request-Id': 'otel-gql' } });
+    expect(response.errors[0].extensions).toMatchObject({ code: 4001, reason: 'RESOURCE_NOT_FOUND' });
+    const span = spanNamed(await tracing.spans(1), 'POST /graphql');
+    expect(recorded(span)).toEqual({
+      ...NOT_FOUND_ON_SPAN,
+      attributes: { ...NOT_FOUND_ON_SPAN.attributes, 'app.request_id': 'otel-gql' },
+    });
+  });
+});
+
+@WebSocketGateway()
+@UseInterceptors(WsMessageSpanInterceptor)
+class ProductGateway {
+  @SubscribeMessage('product')
+  product(): never {
+    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product 9 not found');
+  }
+}
+
+describe('a WebSocket failure on the active span', () => {
+  const [socketIo] = WS_PLATFORMS;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createApp(
+      'express',
+      { imports: [ErrorHandlingModule.forRoot({ opentelemetry: true })], providers: [ProductGateway] },
+      {},
+      (created) => created.useWebSocketAdapter(socketIo.adapter(created)),
+    );
+    await app.listen(0, '127.0.0.1');
+  });
+
+  afterAll(() => app?.close());
+
+  it("records the handler's failure on the message's span", async () => {
+    const client = await socketIo.connect(app.getHttpServer().address().port);
+    try {
+      client.send('product', {});
+      const [envelope] = (await eventsOf(client, 'exception')) as Array<{ requestId: string }>;
+      expect(envelope).toMatchObject({ code: 4001, reason: 'RESOURCE_NOT_FOUND' });
+      const span = spanNamed(await tracing.spans(1), 'ws product');
+      expect(recorded(span)).toEqual({
+        ...NOT_FOUND_ON_SPAN,
+        attributes: { ...NOT_FOUND_ON_SPAN.attributes, 'app.request_id': envelope.requestId },
+      });
+    } finally {
+      await client.close();
+    }
+  });
+});
+
+describe('the opentelemetry option', () => {
+  it('rejects a value that is not a boolean at startup', async () => {
+    await expect(
+      Test.createTestingModule({
+        imports: [ErrorHandlingModule.forRoot({ opentelemetry: 'yes' as unknown as boolean })],
+      }).compile(),
+    ).rejects.toThrow(/`opentelemetry` must be true or false/);
+  });
+
+  it('is the only way src/ loads @opentelemetry/api: one dynamic import, made when the option is on', () => {
+    const src = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
+    const mentions = readdirSync(src, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .flatMap((file) =>
+        readFileSync(join(src, file), 'utf8')
+          .split('\n')
+          .filter((line) => line.includes("'@opentelemetry/api'"))
+          .map((line) => `${file}: ${line.trim()}`),
+      );
+    expect(mentions).toEqual([
+      "telemetry/telemetry.ts: import type { Tracer } from '@opentelemetry/api';",
+      "telemetry/telemetry.ts: type OpenTelemetryApi = typeof import('@opentelemetry/api');",
+      "telemetry/telemetry.ts: return new Telemetry(await import('@opentelemetry/api'));",
+    ]);
   });
 });

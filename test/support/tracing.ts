@@ -1,4 +1,12 @@
-import { Module, RequestMethod, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import {
+  Module,
+  RequestMethod,
+  type CallHandler,
+  type ExecutionContext,
+  type MiddlewareConsumer,
+  type NestInterceptor,
+  type NestModule,
+} from '@nestjs/common';
 import { context, propagation, SpanKind, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
@@ -9,6 +17,7 @@ import {
   type ReadableSpan,
 } from '@opentelemetry/sdk-trace-base';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finalize, Observable } from 'rxjs';
 
 /**
  * The OpenTelemetry SDK as an app sets it up (a tracer provider, the async-hooks context manager,
@@ -53,7 +62,10 @@ export function spanNamed(spans: readonly ReadableSpan[], name: string): Readabl
   return named[0];
 }
 
-/** Serves each HTTP request in a SERVER span (`GET /path`), as OpenTelemetry's HTTP instrumentation would. */
+/**
+ * Serves each HTTP request in a SERVER span continuing the client's `traceparent` (named `GET /path`), as
+ * OpenTelemetry's HTTP instrumentation would.
+ */
 function serverSpanMiddleware(
   request: IncomingMessage & { originalUrl?: string },
   response: ServerResponse,
@@ -61,7 +73,8 @@ function serverSpanMiddleware(
 ): void {
   // Mounted middleware sees a `url` relative to its mount point on fastify; `originalUrl` is whole.
   const name = `${request.method} ${(request.originalUrl ?? request.url ?? '').split('?')[0]}`;
-  trace.getTracer('test-http-server').startActiveSpan(name, { kind: SpanKind.SERVER }, (span) => {
+  const parent = propagation.extract(context.active(), request.headers);
+  trace.getTracer('test-http-server').startActiveSpan(name, { kind: SpanKind.SERVER }, parent, (span) => {
     response.once('finish', () => span.end());
     next();
   });
@@ -72,5 +85,26 @@ function serverSpanMiddleware(
 export class HttpServerSpansModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer.apply(serverSpanMiddleware).forRoutes({ path: '{*splat}', method: RequestMethod.ALL });
+  }
+}
+
+/**
+ * Serves each WebSocket message in a SERVER span (`ws <pattern>`), as an instrumentation would:
+ * OpenTelemetry has none for Nest gateways. `@UseInterceptors` it on a gateway.
+ */
+export class WsMessageSpanInterceptor implements NestInterceptor {
+  intercept(host: ExecutionContext, next: CallHandler): Observable<unknown> {
+    const name = `ws ${host.switchToWs().getPattern()}`;
+    const span = trace.getTracer('test-ws-server').startSpan(name, { kind: SpanKind.SERVER });
+    const spanContext = trace.setSpan(context.active(), span);
+    // A handler that throws at once errors during the subscription: subscribe within the span's context.
+    return new Observable((subscriber) =>
+      context.with(spanContext, () =>
+        next
+          .handle()
+          .pipe(finalize(() => span.end()))
+          .subscribe(subscriber),
+      ),
+    );
   }
 }
