@@ -1,97 +1,29 @@
-import { Controller, Get, Inject, Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
-import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
+import { ErrorHandlingModule } from '../../src/index.js';
 import { RequestContextInterceptor } from '../../src/services/request-context.interceptor.js';
 import { LogCapture } from '../support/log-capture.js';
-import { createMicroservice, freePort } from '../support/microservices.js';
-import { createApp, PLATFORMS } from '../support/platforms.js';
-
-@Controller()
-class ServiceB {
-  @MessagePattern('find')
-  find(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found');
-  }
-}
-
-@Controller()
-class ServiceA {
-  constructor(@Inject('B') private readonly b: ClientProxy) {}
-
-  @MessagePattern('find')
-  find(): Promise<unknown> {
-    return firstValueFrom(this.b.send('find', {}));
-  }
-}
-
-@Controller()
-class EdgeController {
-  constructor(@Inject('A') private readonly a: ClientProxy) {}
-
-  @Get('products')
-  find(): Promise<unknown> {
-    return firstValueFrom(this.a.send('find', {}));
-  }
-
-  @Get('alone')
-  alone(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND);
-  }
-}
+import { PLATFORMS } from '../support/platforms.js';
+import { startServiceChain, type ServiceChain } from '../support/service-chain.js';
 
 const capture = new LogCapture();
 const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
 
 describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platform) => {
-  let a: INestMicroservice;
-  let b: INestMicroservice;
-  let edge: INestApplication;
+  let chain: ServiceChain;
 
   beforeAll(async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
-    b = await createMicroservice(
-      { imports: [logger, ErrorHandlingModule.forRoot()], controllers: [ServiceB] },
-      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
-    );
-    a = await createMicroservice(
-      {
-        imports: [
-          logger,
-          ErrorHandlingModule.forRoot(),
-          ClientsModule.register([
-            { name: 'B', transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
-          ]),
-        ],
-        controllers: [ServiceA],
-      },
-      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } },
-    );
-    @Module({
-      imports: [
-        logger,
-        ErrorHandlingModule.forRoot(),
-        ClientsModule.register([{ name: 'A', transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } }]),
-      ],
-      controllers: [EdgeController],
-    })
-    class EdgeModule {}
-    edge = await createApp(platform, { imports: [EdgeModule] });
+    chain = await startServiceChain(platform, [logger, ErrorHandlingModule.forRoot()]);
   });
 
-  afterAll(async () => {
-    await edge?.close();
-    await a?.close();
-    await b?.close();
-  });
+  afterAll(() => chain?.close());
 
   afterEach(() => capture.clear());
 
   it("answers B's 404 at the edge, and every hop's record carries the client's X-Request-Id", async () => {
-    const response = await request(edge.getHttpServer())
+    const response = await request(chain.edge.getHttpServer())
       .get('/products')
       .set('X-Request-Id', 'client-id-1')
       .expect(404);
@@ -111,14 +43,14 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
   });
 
   it('enters a request context only in apps that hold a ClientProxy', () => {
-    expect(edge.get(RequestContextInterceptor).context).toBeDefined();
-    expect(a.get(RequestContextInterceptor).context).toBeDefined();
-    expect(b.get(RequestContextInterceptor).context).toBeUndefined();
+    expect(chain.edge.get(RequestContextInterceptor).context).toBeDefined();
+    expect(chain.a.get(RequestContextInterceptor).context).toBeDefined();
+    expect(chain.b.get(RequestContextInterceptor).context).toBeUndefined();
   });
 
   it('makes its interceptor global only in apps that declare a ClientProxy', () => {
     const globalIn = (app: INestApplication | INestMicroservice) =>
       app.get(ApplicationConfig).getGlobalInterceptors().includes(app.get(RequestContextInterceptor));
-    expect([globalIn(edge), globalIn(a), globalIn(b)]).toEqual([true, true, false]);
+    expect([globalIn(chain.edge), globalIn(chain.a), globalIn(chain.b)]).toEqual([true, true, false]);
   });
 });

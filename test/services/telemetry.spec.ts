@@ -1,34 +1,22 @@
-import {
-  Controller,
-  Get,
-  Inject,
-  Module,
-  UseInterceptors,
-  type INestApplication,
-  type INestMicroservice,
-} from '@nestjs/common';
+import { Controller, Get, UseInterceptors, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { Test } from '@nestjs/testing';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
 import { RpcServerSpanInterceptor } from '../../src/telemetry/rpc-server-span.interceptor.js';
 import { TELEMETRY } from '../../src/telemetry/telemetry.constants.js';
 import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
-import { createMicroservice, freePort } from '../support/microservices.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
+import { SERVICE_SECRET, startServiceChain, type ServiceChain } from '../support/service-chain.js';
 import { HttpServerSpansModule, spanNamed, Tracing, WsMessageSpanInterceptor } from '../support/tracing.js';
 import { eventsOf, WS_PLATFORMS } from '../support/ws-clients.js';
-
-const SECRET = 'db-password-hunter2';
 
 @Controller()
 class FailingController {
@@ -40,7 +28,7 @@ class FailingController {
   @Get('boom')
   async boom(): Promise<never> {
     await Promise.resolve();
-    throw new Error(`connection to ${SECRET} refused`);
+    throw new Error(`connection to ${SERVICE_SECRET} refused`);
   }
 }
 
@@ -93,7 +81,7 @@ describe.each(PLATFORMS)('failures on the active span, %s', (platform) => {
 
   it('sets status ERROR on an unexpected 500, with the stack the log record has too', async () => {
     const response = await request(app.getHttpServer()).get('/boom').set('X-Request-Id', 'otel-500').expect(500);
-    expect(response.text).not.toContain(SECRET);
+    expect(response.text).not.toContain(SERVICE_SECRET);
     const span = spanNamed(await tracing.spans(1), 'GET /boom');
     expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'UNEXPECTED_ERROR' });
     expect(span.attributes).toEqual({
@@ -105,7 +93,7 @@ describe.each(PLATFORMS)('failures on the active span, %s', (platform) => {
     expect(event.name).toBe('exception');
     expect(event.attributes).toMatchObject({
       'exception.type': 'Error',
-      'exception.message': `connection to ${SECRET} refused`,
+      'exception.message': `connection to ${SERVICE_SECRET} refused`,
     });
     expect(event.attributes?.['exception.stacktrace']).toMatch(/^Error: connection to .*\n\s+at /);
   });
@@ -124,113 +112,48 @@ describe.each(PLATFORMS)('failures on the active span, %s', (platform) => {
   });
 });
 
-@Controller()
-class ServiceB {
-  @MessagePattern('b.find')
-  find(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found');
-  }
-
-  @MessagePattern('b.crash')
-  crash(): never {
-    throw new Error(`connection to ${SECRET} refused`);
-  }
-}
-
-@Controller()
-class ServiceA {
-  constructor(@Inject('B') private readonly b: ClientProxy) {}
-
-  @MessagePattern('a.find')
-  find(): Promise<unknown> {
-    return firstValueFrom(this.b.send('b.find', {}));
-  }
-
-  @MessagePattern('a.crash')
-  crash(): Promise<unknown> {
-    return firstValueFrom(this.b.send('b.crash', {}));
-  }
-}
-
-@Controller()
-class EdgeController {
-  constructor(@Inject('A') private readonly a: ClientProxy) {}
-
-  @Get('products')
-  find(): Promise<unknown> {
-    return firstValueFrom(this.a.send('a.find', {}));
-  }
-
-  @Get('crash')
-  crash(): Promise<unknown> {
-    return firstValueFrom(this.a.send('a.crash', {}));
-  }
-}
-
 describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) => {
-  let a: INestMicroservice;
-  let b: INestMicroservice;
-  let edge: INestApplication;
+  let chain: ServiceChain;
 
   beforeAll(async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
-    const traced = ErrorHandlingModule.forRoot({ opentelemetry: true });
-    b = await createMicroservice(
-      { imports: [traced], controllers: [ServiceB] },
-      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
+    chain = await startServiceChain(
+      platform,
+      [ErrorHandlingModule.forRoot({ opentelemetry: true })],
+      [HttpServerSpansModule],
     );
-    a = await createMicroservice(
-      {
-        imports: [
-          traced,
-          ClientsModule.register([
-            { name: 'B', transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
-          ]),
-        ],
-        controllers: [ServiceA],
-      },
-      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } },
-    );
-    @Module({
-      imports: [
-        HttpServerSpansModule,
-        traced,
-        ClientsModule.register([{ name: 'A', transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } }]),
-      ],
-      controllers: [EdgeController],
-    })
-    class EdgeModule {}
-    edge = await createApp(platform, { imports: [EdgeModule] });
   });
 
-  afterAll(async () => {
-    await edge?.close();
-    await a?.close();
-    await b?.close();
-  });
+  afterAll(() => chain?.close());
 
-  /** The edge's, A's and B's spans of one call, each checked to continue the one before. */
-  async function hopsOf(route: string, patterns: [string, string], clientSpanId?: string): Promise<ReadableSpan[]> {
+  /** The edge's span, then A's (its child), then B's (A's child): one trace. */
+  async function hopsOf(route: string, clientSpanId?: string): Promise<ReadableSpan[]> {
     const spans = await tracing.spans(3);
-    const hops = [spanNamed(spans, `GET ${route}`), spanNamed(spans, patterns[0]), spanNamed(spans, patterns[1])];
-    expect(hops.map((span) => span.kind)).toEqual([SpanKind.SERVER, SpanKind.SERVER, SpanKind.SERVER]);
+    const edgeSpan = spanNamed(spans, `GET ${route}`);
+    const childOf = (parent: ReadableSpan) => {
+      const children = spans.filter((span) => span.parentSpanContext?.spanId === parent.spanContext().spanId);
+      expect(children).toHaveLength(1);
+      return children[0];
+    };
+    const aSpan = childOf(edgeSpan);
+    const hops = [edgeSpan, aSpan, childOf(aSpan)];
+    expect(edgeSpan.parentSpanContext?.spanId).toBe(clientSpanId);
+    expect(hops.map((span) => [span.name, span.kind])).toEqual([
+      [`GET ${route}`, SpanKind.SERVER],
+      [route === '/crash' ? 'crash' : 'find', SpanKind.SERVER],
+      [route === '/crash' ? 'crash' : 'find', SpanKind.SERVER],
+    ]);
     const [traceId] = hops.map((span) => span.spanContext().traceId);
     expect(hops.map((span) => span.spanContext().traceId)).toEqual([traceId, traceId, traceId]);
-    expect(hops.map((span) => span.parentSpanContext?.spanId)).toEqual([
-      clientSpanId,
-      hops[0].spanContext().spanId,
-      hops[1].spanContext().spanId,
-    ]);
     return hops;
   }
 
   it("answers B's 404 at the edge, and every hop's span holds the failure under one trace", async () => {
-    const response = await request(edge.getHttpServer())
+    const response = await request(chain.edge.getHttpServer())
       .get('/products')
       .set('X-Request-Id', 'client-otel-1')
       .expect(404);
     expect(response.body).toMatchObject({ code: 4001, reason: 'RESOURCE_NOT_FOUND', requestId: 'client-otel-1' });
-    const [edgeSpan, aSpan, bSpan] = await hopsOf('/products', ['a.find', 'b.find']);
+    const [edgeSpan, aSpan, bSpan] = await hopsOf('/products');
     const attributes = {
       'error.type': 'RESOURCE_NOT_FOUND',
       'app.error.code': 4001,
@@ -249,9 +172,12 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
   });
 
   it("keeps B's secret on B's own span: the hops before it record the masked answer", async () => {
-    const response = await request(edge.getHttpServer()).get('/crash').set('X-Request-Id', 'client-otel-2').expect(500);
-    expect(response.text).not.toContain(SECRET);
-    const [edgeSpan, aSpan, bSpan] = await hopsOf('/crash', ['a.crash', 'b.crash']);
+    const response = await request(chain.edge.getHttpServer())
+      .get('/crash')
+      .set('X-Request-Id', 'client-otel-2')
+      .expect(500);
+    expect(response.text).not.toContain(SERVICE_SECRET);
+    const [edgeSpan, aSpan, bSpan] = await hopsOf('/crash');
     for (const span of [edgeSpan, aSpan, bSpan]) {
       expect(span.status).toEqual({ code: SpanStatusCode.ERROR, message: 'UNEXPECTED_ERROR' });
       expect(span.attributes).toEqual({
@@ -260,19 +186,19 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
         'app.request_id': 'client-otel-2',
       });
     }
-    expect(bSpan.events[0].attributes?.['exception.message']).toBe(`connection to ${SECRET} refused`);
-    expect(JSON.stringify(recorded(aSpan))).not.toContain(SECRET);
-    expect(JSON.stringify(recorded(edgeSpan))).not.toContain(SECRET);
+    expect(bSpan.events[0].attributes?.['exception.message']).toBe(`connection to ${SERVICE_SECRET} refused`);
+    expect(JSON.stringify(recorded(aSpan))).not.toContain(SERVICE_SECRET);
+    expect(JSON.stringify(recorded(edgeSpan))).not.toContain(SERVICE_SECRET);
   });
 
   it("continues the client's trace to B, tracestate included", async () => {
     const [traceId, clientSpanId] = ['4bf92f3577b34da6a3ce929d0e0e4736', '00f067aa0ba902b7'];
-    await request(edge.getHttpServer())
+    await request(chain.edge.getHttpServer())
       .get('/products')
       .set('traceparent', `00-${traceId}-${clientSpanId}-01`)
       .set('tracestate', 'shop=edge1')
       .expect(404);
-    const hops = await hopsOf('/products', ['a.find', 'b.find'], clientSpanId);
+    const hops = await hopsOf('/products', clientSpanId);
     expect(hops.map((span) => span.spanContext().traceId)).toEqual([traceId, traceId, traceId]);
     expect(hops.map((span) => span.spanContext().traceState?.serialize())).toEqual([
       'shop=edge1',
@@ -287,7 +213,7 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
         .get(ApplicationConfig)
         .getGlobalInterceptors()
         .filter((interceptor) => interceptor instanceof RpcServerSpanInterceptor).length;
-    expect([spanInterceptors(edge), spanInterceptors(a), spanInterceptors(b)]).toEqual([0, 1, 1]);
+    expect([spanInterceptors(chain.edge), spanInterceptors(chain.a), spanInterceptors(chain.b)]).toEqual([0, 1, 1]);
   });
 });
 
