@@ -1,5 +1,6 @@
 import { Controller, Get, UseInterceptors, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
+import { ClientsModule, Transport } from '@nestjs/microservices';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -14,7 +15,15 @@ import { RpcServerSpanInterceptor } from '../../src/telemetry/rpc-server-span.in
 import { TELEMETRY } from '../../src/telemetry/telemetry.constants.js';
 import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
-import { SERVICE_SECRET, startServiceChain, type ServiceChain } from '../support/service-chain.js';
+import { useBroker } from '../support/brokers.js';
+import { createMicroservice } from '../support/microservices.js';
+import {
+  EdgeController,
+  SERVICE_SECRET,
+  ServiceB,
+  startServiceChain,
+  type ServiceChain,
+} from '../support/service-chain.js';
 import { HttpServerSpansModule, spanNamed, Tracing, WsMessageSpanInterceptor } from '../support/tracing.js';
 import { eventsOf, WS_PLATFORMS } from '../support/ws-clients.js';
 
@@ -214,6 +223,48 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
         .getGlobalInterceptors()
         .filter((interceptor) => interceptor instanceof RpcServerSpanInterceptor).length;
     expect([spanInterceptors(chain.edge), spanInterceptors(chain.a), spanInterceptors(chain.b)]).toEqual([0, 1, 1]);
+  });
+});
+
+describe('one trace over Redis', () => {
+  const broker = useBroker('redis');
+  let service: INestMicroservice;
+  let edge: INestApplication;
+
+  beforeAll(async () => {
+    const options = { host: broker().host, port: broker().port, retryAttempts: 0, maxRetriesPerRequest: 0 };
+    const traced = ErrorHandlingModule.forRoot({ opentelemetry: true });
+    service = await createMicroservice(
+      { imports: [traced], controllers: [ServiceB] },
+      { transport: Transport.REDIS, options },
+    );
+    edge = await createApp('express', {
+      imports: [
+        HttpServerSpansModule,
+        traced,
+        ClientsModule.register([{ name: 'A', transport: Transport.REDIS, options }]),
+      ],
+      controllers: [EdgeController],
+    });
+  });
+
+  afterAll(async () => {
+    await edge?.close();
+    await service?.close();
+  });
+
+  it("serves the call in a span continuing the edge's, where the failure is recorded", async () => {
+    await request(edge.getHttpServer()).get('/products').set('X-Request-Id', 'otel-redis').expect(404);
+    const spans = await tracing.spans(2);
+    const edgeSpan = spanNamed(spans, 'GET /products');
+    const serviceSpan = spanNamed(spans, 'find');
+    expect(serviceSpan.spanContext().traceId).toBe(edgeSpan.spanContext().traceId);
+    expect(serviceSpan.parentSpanContext?.spanId).toBe(edgeSpan.spanContext().spanId);
+    expect(recorded(serviceSpan)).toEqual({
+      events: [{ name: 'exception', 'exception.type': 'OperatedException', 'exception.message': 'Product not found' }],
+      attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001, 'app.request_id': 'otel-redis' },
+      status: { code: SpanStatusCode.UNSET },
+    });
   });
 });
 

@@ -18,7 +18,7 @@ export const SERVICE_SECRET = 'db-password-hunter2';
 
 /** The last hop: `find` is a 404 of the catalogue, `crash` an unexpected error with a secret. */
 @Controller()
-class ServiceB {
+export class ServiceB {
   @MessagePattern('find')
   find(): never {
     throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found');
@@ -46,9 +46,9 @@ class ServiceA {
   }
 }
 
-/** The HTTP edge: `/products` and `/crash` call A; `/alone` fails at the edge itself. */
+/** The HTTP edge: `/products` and `/crash` call the client `A`; `/alone` fails at the edge itself. */
 @Controller()
-class EdgeController {
+export class EdgeController {
   constructor(@Inject('A') private readonly a: ClientProxy) {}
 
   @Get('products')
