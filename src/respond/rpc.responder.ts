@@ -1,6 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { throwError, type Observable } from 'rxjs';
+import { defer, mergeAll, throwError, type Observable } from 'rxjs';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read } from '../internal/thrown-value.js';
 import { isWellFormedRequestId } from '../request-id/request-id.js';
@@ -85,6 +85,14 @@ export class RpcResponder implements Responder {
   respond(failure: Failure): Observable<never> {
     const envelope = envelopeObjectOf(failure);
     return throwError(() => envelope);
+  }
+
+  /**
+   * Behind a global interceptor, Nest's `catchError` would send a promise's value, the answer's
+   * Observable itself, as a success: the answer stays an Observable, erroring once decided.
+   */
+  later(answer: Promise<unknown>): Observable<unknown> {
+    return defer(() => answer as Promise<Observable<unknown>>).pipe(mergeAll());
   }
 
   fallback(_host: ArgumentsHost, requestId: string): Observable<never> {

@@ -1,6 +1,6 @@
 import { Controller, Get, UseInterceptors, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import { ClientsModule, Transport } from '@nestjs/microservices';
+import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -16,7 +16,7 @@ import { TELEMETRY } from '../../src/telemetry/telemetry.constants.js';
 import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
 import { useBroker } from '../support/brokers.js';
-import { createMicroservice } from '../support/microservices.js';
+import { callerError, createClient, createMicroservice, freePort } from '../support/microservices.js';
 import {
   EdgeController,
   SERVICE_SECRET,
@@ -265,6 +265,55 @@ describe('one trace over Redis', () => {
       attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001, 'app.request_id': 'otel-redis' },
       status: { code: SpanStatusCode.UNSET },
     });
+  });
+});
+
+class StockError extends Error {}
+
+@Controller()
+class StockService {
+  @MessagePattern('reserve')
+  reserve(): never {
+    throw new StockError('Out of stock');
+  }
+}
+
+/** Resolves later, as a handler target that looks something up does. */
+async function conflictLater(): Promise<OperatedException> {
+  await new Promise((resolve) => setImmediate(resolve));
+  return new OperatedException(ErrorCode.CONFLICT, 'Reserved meanwhile');
+}
+
+describe.each([
+  ['the span interceptor', { opentelemetry: true }, []],
+  [
+    'the request-context interceptor',
+    {},
+    [ClientsModule.register([{ name: 'X', transport: Transport.TCP, options: { host: '127.0.0.1', port: 9 } }])],
+  ],
+] as const)('an async handler target behind %s', (_name, options, imports) => {
+  let service: INestMicroservice;
+  let client: ClientProxy;
+
+  beforeAll(async () => {
+    const tcp = { transport: Transport.TCP, options: { host: '127.0.0.1', port: await freePort() } } as const;
+    service = await createMicroservice(
+      {
+        imports: [...imports, ErrorHandlingModule.forRoot({ ...options, handlers: [[StockError, conflictLater]] })],
+        controllers: [StockService],
+      },
+      tcp,
+    );
+    client = await createClient(tcp);
+  });
+
+  afterAll(async () => {
+    await client?.close();
+    await service?.close();
+  });
+
+  it('answers the entry it resolves to, not a success', async () => {
+    expect(await callerError(client, 'reserve')).toMatchObject({ code: 4090, reason: 'CONFLICT', status: 409 });
   });
 });
 
