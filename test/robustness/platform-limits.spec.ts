@@ -1,0 +1,197 @@
+import { Body, Controller, Get, HttpCode, type INestApplication, Param, Post, RequestMethod } from '@nestjs/common';
+import { Logger, LoggerModule } from 'nestjs-pino';
+import type { Socket } from 'node:net';
+import { createPinoHttpOptions, ErrorHandlingModule } from '../../src/index.js';
+import { LogCapture, type LogLine } from '../support/log-capture.js';
+import { createApp, type Platform, PLATFORMS } from '../support/platforms.js';
+import { sendRaw, type RawResponse } from '../support/raw-http.js';
+import { collectUnhandledRejections } from '../support/unhandled-rejections.js';
+
+@Controller()
+class LimitsController {
+  @Post('sink')
+  @HttpCode(200)
+  sink(@Body() _body: unknown) {
+    return { ok: true };
+  }
+
+  @Get('items/:id')
+  item(@Param('id') id: string) {
+    return { id };
+  }
+
+  @Get('alive')
+  alive() {
+    return 'alive';
+  }
+}
+
+const get = (target: string, extra = '') =>
+  `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
+const post = (body: string, contentType: string) =>
+  `POST /sink HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
+
+interface LimitCase {
+  name: string;
+  payload: string;
+  status: number;
+  reason: string;
+  /** What the record says of the request: the parser rejects some before a request exists. */
+  url: string;
+  /** Express parses no body of a type it has no parser for: the handler answers. */
+  answeredBy?: Platform;
+}
+
+const CASES: LimitCase[] = [
+  {
+    name: 'headers over the limit',
+    payload: get('/alive', `X-Padding: ${'a'.repeat(100_000)}\r\n`),
+    status: 431,
+    reason: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    url: '',
+  },
+  {
+    name: 'a URL over the limit',
+    payload: get(`/alive?q=${'a'.repeat(100_000)}`),
+    status: 431,
+    reason: 'REQUEST_HEADER_FIELDS_TOO_LARGE',
+    url: '',
+  },
+  { name: 'a malformed request line', payload: 'GARBAGE\r\n\r\n', status: 400, reason: 'INVALID_INPUT', url: '' },
+  {
+    name: 'a malformed header',
+    payload: 'GET /alive HTTP/1.1\r\nHost: localhost\r\nBad Header: x\r\n\r\n',
+    status: 400,
+    reason: 'INVALID_INPUT',
+    url: '',
+  },
+  {
+    name: 'a bad percent-encoding in a parameter',
+    payload: get('/items/%zz?token=SECRET'),
+    status: 400,
+    reason: 'INVALID_INPUT',
+    url: '/items/%zz?token=[Redacted]',
+  },
+  {
+    name: 'an invalid JSON body',
+    payload: post('{"name": "unterminated', 'application/json'),
+    status: 400,
+    reason: 'INVALID_INPUT',
+    url: '/sink',
+  },
+  {
+    name: 'an unsupported content type',
+    payload: post('<xml/>', 'application/xml'),
+    status: 415,
+    reason: 'UNSUPPORTED_MEDIA_TYPE',
+    url: '/sink',
+    answeredBy: 'express',
+  },
+];
+
+// nestjs-pino builds its pino-http instance once per process: one capture serves every app here.
+const capture = new LogCapture();
+const records = (): LogLine[] => capture.lines.filter((line) => line.context === 'ErrorHandling');
+const ALL_ROUTES = [{ path: '{*splat}', method: RequestMethod.ALL }];
+
+function expectEnvelope(response: RawResponse, status: number, reason: string): void {
+  expect(response.status).toBe(status);
+  expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+  expect(response.headers.connection).toBe('close');
+  expect(Number(response.headers['content-length'])).toBe(Buffer.byteLength(response.body));
+  expect(JSON.parse(response.body)).toEqual({
+    code: expect.any(Number),
+    reason,
+    message: expect.any(String),
+    requestId: response.headers['x-request-id'],
+  });
+  expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+}
+
+describe.each(PLATFORMS)('requests the platform rejects, over a raw socket, on %s', (platform) => {
+  let app: INestApplication;
+  let port: number;
+  const unhandled = collectUnhandledRejections();
+
+  beforeAll(async () => {
+    app = await createApp(
+      platform,
+      {
+        imports: [
+          LoggerModule.forRoot({ forRoutes: ALL_ROUTES, pinoHttp: [createPinoHttpOptions(), capture] }),
+          ErrorHandlingModule.forRoot(),
+        ],
+        controllers: [LimitsController],
+      },
+      { bufferLogs: true },
+    );
+    app.useLogger(app.get(Logger));
+    await app.listen(0, '127.0.0.1');
+    port = app.getHttpServer().address().port;
+  });
+  afterAll(() => app.close());
+  beforeEach(() => capture.clear());
+  afterEach(async () => {
+    expect((await sendRaw(port, get('/alive'))).status).toBe(200);
+    expect(unhandled).toEqual([]);
+  });
+
+  it.each(CASES)('answers $name with the envelope, the request id and one record', async (limit) => {
+    const response = await sendRaw(port, limit.payload);
+    if (limit.answeredBy === platform) {
+      expect(response.status).toBe(200);
+      return;
+    }
+    expectEnvelope(response, limit.status, limit.reason);
+    expect(response.body).not.toContain('SECRET');
+    await vi.waitFor(() => expect(records()).toHaveLength(1));
+    expect(records()[0]).toMatchObject({
+      requestId: response.headers['x-request-id'],
+      transport: 'http',
+      status: limit.status,
+      reason: limit.reason,
+      req: { url: limit.url },
+    });
+    expect(capture.raw.join('')).not.toContain('SECRET');
+  });
+
+  it('answers a route parameter over fastify’s length limit (414) or serves it (express)', async () => {
+    const response = await sendRaw(port, get(`/items/${'a'.repeat(200)}?token=SECRET`));
+    if (platform === 'express') {
+      expect(response.status).toBe(200);
+      return;
+    }
+    expectEnvelope(response, 414, 'URI_TOO_LONG');
+    expect(response.body).not.toContain('SECRET');
+  });
+
+  it('answers a second request on a kept-alive connection that breaks the parser, after the first one', async () => {
+    const first = 'GET /alive HTTP/1.1\r\nHost: localhost\r\n\r\n';
+    const response = await sendRaw(port, `${first}GARBAGE\r\n\r\n`);
+    expect(response.status).toBe(200);
+    const second = response.body.slice(response.body.indexOf('HTTP/1.1 '));
+    expect(second).toMatch(/^HTTP\/1\.1 400 /);
+    expect(second).toContain('"reason":"INVALID_INPUT"');
+  });
+});
+
+describe('an app that answers client errors itself', () => {
+  it('keeps its own clientError listener (and Node gets no second answer)', async () => {
+    const app = await createApp(
+      'express',
+      { imports: [ErrorHandlingModule.forRoot()], controllers: [LimitsController] },
+      {},
+      (created) =>
+        created.getHttpServer().on('clientError', (_error: Error, socket: Socket) => {
+          socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 4\r\nConnection: close\r\n\r\nmine');
+        }),
+    );
+    try {
+      await app.listen(0, '127.0.0.1');
+      const response = await sendRaw(app.getHttpServer().address().port, 'GARBAGE\r\n\r\n');
+      expect(response).toMatchObject({ status: 400, body: 'mine' });
+    } finally {
+      await app.close();
+    }
+  });
+});
