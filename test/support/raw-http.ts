@@ -8,8 +8,7 @@ export interface RawResponse {
 
 /**
  * Sends bytes exactly as given over a plain TCP socket (no HTTP client to tidy them up) and
- * reads the response until the server closes the connection. The socket stays open for
- * writing, as a real client's does: a half-closed one would let the server drop it unanswered.
+ * reads the response until the server closes the connection.
  */
 export function sendRaw(port: number, payload: string | Buffer, timeoutMs = 5_000): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
@@ -37,7 +36,7 @@ export function sendRaw(port: number, payload: string | Buffer, timeoutMs = 5_00
       );
       resolve({ status: Number(statusLine.split(' ')[1]), headers, body: text.slice(split + 4) });
     });
-    socket.write(payload);
+    socket.end(payload);
   });
 }
 
