@@ -1,39 +1,23 @@
-import { Body, Controller, Get, HttpCode, type INestApplication, Param, Post, RequestMethod } from '@nestjs/common';
+import { Controller, Get, type INestApplication, Param, RequestMethod } from '@nestjs/common';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Socket } from 'node:net';
 import { createPinoHttpOptions, ErrorHandlingModule } from '../../src/index.js';
 import { LogCapture, type LogLine } from '../support/log-capture.js';
 import { createApp, type Platform, PLATFORMS } from '../support/platforms.js';
-import { sendRaw, type RawResponse } from '../support/raw-http.js';
+import { rawGet as get, rawPost as post, sendRaw, SinkController, type RawResponse } from '../support/raw-http.js';
 import { collectUnhandledRejections } from '../support/unhandled-rejections.js';
 
 @Controller()
-class LimitsController {
-  @Post('sink')
-  @HttpCode(200)
-  sink(@Body() _body: unknown) {
-    return { ok: true };
-  }
-
+class ItemsController {
   @Get('items/:id')
   item(@Param('id') id: string) {
     return { id };
   }
-
-  @Get('alive')
-  alive() {
-    return 'alive';
-  }
 }
-
-const get = (target: string, extra = '') =>
-  `GET ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
-const post = (body: string, contentType: string) =>
-  `POST /sink HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`;
 
 interface LimitCase {
   name: string;
-  payload: string;
+  payload: string | Buffer;
   status: number;
   reason: string;
   /** What the record says of the request: the parser rejects some before a request exists. */
@@ -71,6 +55,13 @@ const CASES: LimitCase[] = [
     status: 400,
     reason: 'INVALID_INPUT',
     url: '/items/%zz?token=[Redacted]',
+  },
+  {
+    name: 'a chunk extension over the limit, on the request it belongs to',
+    payload: `POST /sink HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n2;ext=${'x'.repeat(20_000)}\r\n{}\r\n0\r\n\r\n`,
+    status: 413,
+    reason: 'PAYLOAD_TOO_LARGE',
+    url: '/sink',
   },
   {
     name: 'an invalid JSON body',
@@ -121,7 +112,7 @@ describe.each(PLATFORMS)('requests the platform rejects, over a raw socket, on %
           LoggerModule.forRoot({ forRoutes: ALL_ROUTES, pinoHttp: [createPinoHttpOptions(), capture] }),
           ErrorHandlingModule.forRoot(),
         ],
-        controllers: [LimitsController],
+        controllers: [SinkController, ItemsController],
       },
       { bufferLogs: true },
     );
@@ -179,7 +170,7 @@ describe('an app that answers client errors itself', () => {
   it('keeps its own clientError listener (and Node gets no second answer)', async () => {
     const app = await createApp(
       'express',
-      { imports: [ErrorHandlingModule.forRoot()], controllers: [LimitsController] },
+      { imports: [ErrorHandlingModule.forRoot()], controllers: [SinkController, ItemsController] },
       {},
       (created) =>
         created.getHttpServer().on('clientError', (_error: Error, socket: Socket) => {
