@@ -39,40 +39,54 @@ export function answerClientErrors(adapter: AbstractHttpAdapter, filter: Excepti
   if (platformDefaults.length !== listeners.length) return;
   for (const listener of platformDefaults) server.removeListener('clientError', listener as () => void);
   const express = adapter.getType() === 'express' ? (adapter.getInstance() as ExpressLike) : undefined;
-  server.on('clientError', (error: ClientError, socket: HttpSocket) => {
-    try {
-      answer(error, socket, filter, express);
-    } catch {
-      socket.destroy();
-    }
-  });
+  server.on('clientError', (error: ClientError, socket: HttpSocket) => answer(error, socket, filter, express));
 }
 
 function answer(error: ClientError, socket: HttpSocket, filter: ExceptionFilter, express?: ExpressLike): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const inFlight = socket._httpMessage ?? undefined;
-  // As Node's default: bytes of another response on the wire would corrupt it.
-  if (!socket.writable || inFlight?.headersSent) {
+  if (!socket.writable) {
     socket.destroy();
     return;
   }
-  // A request whose own bytes failed (its body, or its time ran out) is answered on its response.
-  // A rejected request line has no response yet: it gets one once the response of the complete
-  // request before it on the connection is out.
+  const inFlight = socket._httpMessage ?? undefined;
+  // A rejected request line has no response yet: it gets one once the responses of the complete
+  // requests before it on the connection are out (Node hands the socket to the next on `finish`).
   if (inFlight?.req.complete === true) {
-    inFlight.once('finish', () => answerOn(responseOn(socket), error, socket, filter, express));
+    inFlight.once('finish', () => answer(error, socket, filter, express));
     return;
   }
-  answerOn(inFlight ?? responseOn(socket), error, socket, filter, express);
+  // A request whose own bytes failed (its body, or its time ran out) is answered on its response,
+  // unless that answer has begun: as Node's default, bytes of another answer would corrupt it.
+  if (inFlight?.headersSent) {
+    socket.destroy();
+    return;
+  }
+  answerOn(inFlight, error, socket, filter, express);
 }
 
+/** Answers on the request's response, or on one of its own; whatever fails closes the socket. */
 function answerOn(
-  response: ServerResponse,
+  inFlight: ServerResponse | undefined,
   error: ClientError,
   socket: HttpSocket,
   filter: ExceptionFilter,
   express?: ExpressLike,
 ): void {
+  try {
+    const response = inFlight ?? responseOn(socket);
+    const answered = filter.catch(exceptionOf(error), httpHostOf(prepareReply(response, socket, express), response));
+    const closeIfUnanswered = () => {
+      if (!response.writableEnded) socket.destroy();
+    };
+    if (types.isPromise(answered)) answered.then(closeIfUnanswered, closeIfUnanswered);
+    else closeIfUnanswered();
+  } catch {
+    socket.destroy();
+  }
+}
+
+/** Makes the response ready for the platform's reply (and the socket close once it is out); returns its request. */
+function prepareReply(response: ServerResponse, socket: HttpSocket, express?: ExpressLike): IncomingMessage {
   const request = response.req;
   response.shouldKeepAlive = false;
   response.once('finish', () => socket.end(() => socket.destroy()));
@@ -82,16 +96,14 @@ function answerOn(
     Object.setPrototypeOf(response, express.response);
     Object.assign(request, { res: response });
   }
+  return request;
+}
+
+function exceptionOf(error: ClientError): HttpException {
   const status = STATUS_OF_CLIENT_ERROR[error.code ?? ''] ?? 400;
   // The parser's own error is not the cause: its `rawPacket` holds the request's bytes, credentials included.
   const cause = Object.assign(new Error(error.message), { code: error.code });
-  const exception = new HttpException(STATUS_CODES[status] ?? 'Bad Request', status, { cause });
-  const answered = filter.catch(exception, httpHostOf(request, response));
-  const closeIfUnanswered = () => {
-    if (!response.writableEnded) socket.destroy();
-  };
-  if (types.isPromise(answered)) answered.then(closeIfUnanswered, closeIfUnanswered);
-  else closeIfUnanswered();
+  return new HttpException(STATUS_CODES[status] ?? 'Bad Request', status, { cause });
 }
 
 function responseOn(socket: HttpSocket): ServerResponse {
