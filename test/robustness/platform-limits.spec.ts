@@ -1,4 +1,6 @@
 import { Controller, Get, type INestApplication, Param, RequestMethod } from '@nestjs/common';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import type { Socket } from 'node:net';
 import { createPinoHttpOptions, ErrorHandlingModule } from '../../src/index.js';
@@ -167,23 +169,34 @@ describe.each(PLATFORMS)('requests the platform rejects, over a raw socket, on %
   });
 });
 
+const answerMine = (_error: Error, socket: Socket) =>
+  socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 4\r\nConnection: close\r\n\r\nmine');
+
+async function garbageAnswerOf(app: INestApplication): Promise<RawResponse> {
+  try {
+    await app.listen(0, '127.0.0.1');
+    return await sendRaw(app.getHttpServer().address().port, 'GARBAGE\r\n\r\n');
+  } finally {
+    await app.close();
+  }
+}
+
 describe('an app that answers client errors itself', () => {
-  it('keeps its own clientError listener (and Node gets no second answer)', async () => {
-    const app = await createApp(
-      'express',
-      { imports: [ErrorHandlingModule.forRoot()], controllers: [SinkController, ItemsController] },
-      {},
-      (created) =>
-        created.getHttpServer().on('clientError', (_error: Error, socket: Socket) => {
-          socket.end('HTTP/1.1 400 Bad Request\r\nContent-Length: 4\r\nConnection: close\r\n\r\nmine');
-        }),
+  const metadata = { imports: [ErrorHandlingModule.forRoot()], controllers: [SinkController] };
+
+  it('keeps its own clientError listener', async () => {
+    const app = await createApp('express', metadata, {}, (created) =>
+      created.getHttpServer().on('clientError', answerMine),
     );
-    try {
-      await app.listen(0, '127.0.0.1');
-      const response = await sendRaw(app.getHttpServer().address().port, 'GARBAGE\r\n\r\n');
-      expect(response).toMatchObject({ status: 400, body: 'mine' });
-    } finally {
-      await app.close();
-    }
+    expect(await garbageAnswerOf(app)).toMatchObject({ status: 400, body: 'mine' });
+  });
+
+  it('keeps fastify’s clientErrorHandler option', async () => {
+    const moduleRef = await Test.createTestingModule(metadata).compile();
+    const app = moduleRef.createNestApplication(new FastifyAdapter({ clientErrorHandler: answerMine }), {
+      logger: false,
+    });
+    await app.init();
+    expect(await garbageAnswerOf(app)).toMatchObject({ status: 400, body: 'mine' });
   });
 });
