@@ -40,6 +40,8 @@ import {
   resolveErrorHandlingOptions,
   type ResolvedErrorHandlingOptions,
 } from './options/resolve-options.js';
+import { answerClientErrors } from './http-limits/client-errors.js';
+import { answerRouterErrors } from './http-limits/router-errors.js';
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
@@ -48,6 +50,7 @@ import { TELEMETRY } from './telemetry/telemetry.constants.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
+import { answerSseErrors } from './streams/sse-errors.js';
 import { answerStreamErrors } from './streams/stream-errors.js';
 import { ErrorBodyRenderer } from './respond/error-body.formats.js';
 import { GraphqlResponder, keepNumericGraphqlCodes } from './respond/graphql.responder.js';
@@ -64,8 +67,8 @@ const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');
 const GATEWAY_FILTER = Symbol('GATEWAY_FILTER');
 /** Done once the module's filter is on every gateway. */
 const GATEWAYS_FILTERED = Symbol('GATEWAYS_FILTERED');
-/** The module's filter as express file streams that fail get it. */
-const STREAM_FILTER = Symbol('STREAM_FILTER');
+/** The module's filter as failures Nest's routing does not hand to filters get it (streams, client errors). */
+const PLATFORM_ERRORS_FILTER = Symbol('PLATFORM_ERRORS_FILTER');
 const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
 
 /**
@@ -180,7 +183,7 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
-    { provide: STREAM_FILTER, useClass: ErrorHandlingFilter },
+    { provide: PLATFORM_ERRORS_FILTER, useClass: ErrorHandlingFilter },
     {
       provide: GATEWAYS_FILTERED,
       useFactory: (modules: ModulesContainer, filter: ErrorHandlingFilter) => applyToGateways(modules, filter),
@@ -231,7 +234,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     @Inject(OPTIONS) private readonly options: ResolvedErrorHandlingOptions,
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
-    @Inject(STREAM_FILTER) private readonly streamFilter: ErrorHandlingFilter,
+    @Inject(PLATFORM_ERRORS_FILTER) private readonly platformErrorsFilter: ErrorHandlingFilter,
     private readonly requestContext: RequestContextInterceptor,
     @Optional() @Inject(TELEMETRY) private readonly telemetry: Telemetry | undefined,
   ) {
@@ -263,8 +266,11 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     if (adapter) {
       installRequestIdHook(adapter, this.options.requestIdHeader);
       keepNumericGraphqlCodes(adapter);
-      answerStreamErrors(adapter, this.streamFilter);
+      answerStreamErrors(adapter, this.platformErrorsFilter);
+      answerClientErrors(adapter, this.platformErrorsFilter);
+      answerRouterErrors(adapter, this.platformErrorsFilter);
     }
+    answerSseErrors(this.modules, this.platformErrorsFilter);
     applyToFieldResolvers(this.modules);
   }
 }

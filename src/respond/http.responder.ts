@@ -1,5 +1,6 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { HttpAdapterHost } from '@nestjs/core';
+import type { ServerResponse } from 'node:http';
 import type { Failure } from '../describe/failure.js';
 import { requestIdOf } from '../request-id/request-id.js';
 import { fallbackEnvelopeOf, type ErrorBodyRenderer } from './error-body.formats.js';
@@ -11,6 +12,17 @@ const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
 /** Header names and values from application code are checked: CR/LF would split the response. */
 function isSafeHeader(name: string, value: unknown): value is string {
   return HEADER_TOKEN.test(name) && typeof value === 'string' && HEADER_VALUE.test(value);
+}
+
+/** The message Nest's `@Sse()` stream writes as `event: error` with the envelope as its data. */
+export interface SseErrorEvent {
+  type: 'error';
+  data: string;
+}
+
+function isEventStream(response: { raw?: ServerResponse } & Partial<ServerResponse>): boolean {
+  const contentType = (response.raw ?? response).getHeader?.('content-type');
+  return typeof contentType === 'string' && contentType.startsWith('text/event-stream');
 }
 
 /**
@@ -40,12 +52,15 @@ export class HttpResponder implements Responder {
     return undefined;
   }
 
-  respond(failure: Failure): void {
+  /** Returns the last event of an event stream whose headers are out (see `answerSseErrors`). */
+  respond(failure: Failure): SseErrorEvent | undefined {
     const adapter = this.adapterHost.httpAdapter;
     const response = failure.host!.getArgByIndex(1);
     if (adapter.isHeadersSent(response)) {
+      // Nest's SSE stream still owns the response: a write here could overtake its queued events.
+      if (isEventStream(response)) return { type: 'error', data: this.renderer.render(failure).body };
       adapter.end(response);
-      return;
+      return undefined;
     }
     const { contentType, body } = this.renderer.render(failure);
     for (const [name, value] of Object.entries(failure.headers ?? {})) {
@@ -55,6 +70,7 @@ export class HttpResponder implements Responder {
     if (this.renderer.negotiated) adapter.appendHeader(response, 'Vary', 'Accept');
     adapter.setHeader(response, this.requestIdHeader, failure.requestId);
     adapter.reply(response, body, failure.status);
+    return undefined;
   }
 
   fallback(host: ArgumentsHost, requestId: string): void {

@@ -101,11 +101,11 @@ describe.each(PLATFORMS)('file streams that fail on %s', (platform) => {
   });
 });
 
-describe('a file stream that fails mid-body on express', () => {
+describe.each(PLATFORMS)('a file stream that fails mid-body on %s', (platform) => {
   let app: INestApplication;
 
   beforeAll(async () => {
-    app = await createFilesApp('express');
+    app = await createFilesApp(platform);
   });
   afterAll(() => app.close());
   beforeEach(() => capture.clear());

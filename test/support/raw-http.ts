@@ -1,3 +1,4 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { connect } from 'node:net';
 
 export interface RawResponse {
@@ -52,4 +53,30 @@ export function sendAndHangUp(port: number, payload: string | Buffer, afterMs = 
     });
     socket.on('error', () => resolve());
   });
+}
+
+/** A GET of `path` that asks the server to close the connection after its answer. */
+export const rawGet = (path: string, extra = '') =>
+  `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n${extra}\r\n`;
+
+/** A POST of `body` to `/sink` (see `SinkController`), with its Content-Length. */
+export const rawPost = (body: string | Buffer, contentType = 'application/json', extra = '') => {
+  const bytes = Buffer.isBuffer(body) ? body : Buffer.from(body);
+  const head = `POST /sink HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\nContent-Type: ${contentType}\r\nContent-Length: ${bytes.length}\r\n${extra}\r\n`;
+  return Buffer.concat([Buffer.from(head), bytes]);
+};
+
+/** The routes raw requests hit: `/sink` parses a body, `/alive` shows the app still answers. */
+@Controller()
+export class SinkController {
+  @Post('sink')
+  @HttpCode(200)
+  sink(@Body() _body: unknown) {
+    return { ok: true };
+  }
+
+  @Get('alive')
+  alive() {
+    return 'alive';
+  }
 }
