@@ -42,6 +42,7 @@ import {
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
+import { sendMetadataAsNatsHeaders } from './services/nats-headers.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { answerStreamErrors } from './streams/stream-errors.js';
@@ -144,18 +145,21 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [ROUTE_CONTEXT_NEEDED],
     },
     {
-      provide: RequestContextInterceptor,
-      useFactory: (responders: Responders) => new RequestContextInterceptor(responders),
-      inject: [Responders],
+      // Only where the app declares a ClientProxy (null otherwise): decided now, from the
+      // declarations, since a microservice started by `listen()` builds its handlers before any
+      // lifecycle hook runs, and the request-id hook is installed before bootstrap.
+      provide: RequestContext,
+      useFactory: (modules: ModulesContainer, { requestIdHeader }: ResolvedErrorHandlingOptions) =>
+        declaresClientProxy(modules) ? new RequestContext(requestIdHeader.toLowerCase()) : null,
+      inject: [ModulesContainer, OPTIONS],
     },
     {
-      // Global only where the app declares a ClientProxy: a global interceptor puts every route
-      // on Nest's Observable pipeline. Decided now, since a microservice started by `listen()`
-      // builds its handlers before any lifecycle hook runs.
+      // Global only with a request context: a global interceptor puts every route on Nest's
+      // Observable pipeline.
       provide: APP_INTERCEPTOR,
-      useFactory: (modules: ModulesContainer, interceptor: RequestContextInterceptor) =>
-        declaresClientProxy(modules) ? interceptor : null,
-      inject: [ModulesContainer, RequestContextInterceptor],
+      useFactory: (responders: Responders, context: RequestContext | null) =>
+        context === null ? null : new RequestContextInterceptor(responders, context),
+      inject: [Responders, RequestContext],
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
@@ -205,18 +209,18 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
     @Inject(STREAM_FILTER) private readonly streamFilter: ErrorHandlingFilter,
-    private readonly requestContext: RequestContextInterceptor,
+    @Inject(RequestContext) private readonly requestContext: RequestContext | null,
   ) {
     super();
   }
 
   /** Every provider exists now: each ClientProxy among them sends the current request id. */
   onApplicationBootstrap(): void {
-    const clients = clientProxiesOf(this.modules);
-    if (clients.size === 0) return;
-    const context = new RequestContext(this.options.requestIdHeader.toLowerCase());
-    for (const client of clients) context.propagateThrough(client);
-    this.requestContext.context = context;
+    if (this.requestContext === null) return;
+    for (const client of clientProxiesOf(this.modules)) {
+      this.requestContext.propagateThrough(client);
+      sendMetadataAsNatsHeaders(client);
+    }
   }
 
   /**
@@ -226,7 +230,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   configure(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter) {
-      installRequestIdHook(adapter, this.options.requestIdHeader);
+      installRequestIdHook(adapter, this.options.requestIdHeader, this.requestContext ?? undefined);
       keepNumericGraphqlCodes(adapter);
       answerStreamErrors(adapter, this.streamFilter);
     }
