@@ -1,9 +1,8 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { throwError, type Observable } from 'rxjs';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read } from '../internal/thrown-value.js';
-import { isWellFormedRequestId } from '../request-id/request-id.js';
+import { callRequestIdOf } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
 import type { Responder } from './responder.interfaces.js';
 
@@ -62,7 +61,7 @@ export class RpcResponder implements Responder {
     const incoming =
       read(callOptional(context, 'getMetadata'), this.requestIdKey) ??
       headerOf(callOptional(context, 'getHeaders'), this.requestIdKey);
-    return isWellFormedRequestId(incoming) ? incoming : randomUUID();
+    return callRequestIdOf(context, incoming);
   }
 
   requestOf(): undefined {

@@ -8,7 +8,7 @@ import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/ind
 import { RequestContext } from '../../src/services/request-context.js';
 import { RequestContextInterceptor } from '../../src/services/request-context.interceptor.js';
 import { LogCapture } from '../support/log-capture.js';
-import { createMicroservice, freePort } from '../support/microservices.js';
+import { callerError, createClient, createMicroservice, freePort } from '../support/microservices.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
 
 @Controller()
@@ -51,9 +51,11 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
   let a: INestMicroservice;
   let b: INestMicroservice;
   let edge: INestApplication;
+  let portA: number;
 
   beforeAll(async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
+    portA = await freePort();
+    const portB = await freePort();
     b = await createMicroservice(
       { imports: [logger, ErrorHandlingModule.forRoot()], controllers: [ServiceB] },
       { transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
@@ -109,6 +111,17 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
       ['http', 'client-id-1'],
     ]);
     expect(records[2].upstream).toEqual({ requestId: 'client-id-1', code: 4001, reason: 'RESOURCE_NOT_FOUND' });
+  });
+
+  it('gives a call that came without an id one id, in the hop it makes and in its own record', async () => {
+    const caller = await createClient({ transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } });
+    try {
+      const error = (await callerError(caller, 'find')) as { requestId: string };
+      const records = capture.lines.filter((line) => line.reason === 'RESOURCE_NOT_FOUND');
+      expect(records.map((line) => line.requestId)).toEqual([error.requestId, error.requestId]);
+    } finally {
+      await caller.close();
+    }
   });
 
   it('enters a request context only in apps that hold a ClientProxy', () => {
