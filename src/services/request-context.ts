@@ -46,22 +46,22 @@ export function declaresClientProxy(modules: ModulesContainer): boolean {
 
 /**
  * The request a call belongs to, so that ClientProxy calls made while handling it carry its id in
- * their packet metadata. Made only when the app declares a ClientProxy: an app without one pays
- * nothing.
+ * their packet metadata. Made only when the app holds a ClientProxy: an app without one pays nothing.
  */
 export class RequestContext {
   private readonly storage = new AsyncLocalStorage<string>();
 
   constructor(private readonly metadataKey: string) {}
 
-  /** Runs `callback` (and all it starts) as part of the call `requestId` (the interceptor, express). */
+  /** The seam for whatever enters a request (the interceptor, the request-id hook on express). */
   run<T>(requestId: string, callback: () => T): T {
     return this.storage.run(requestId, callback);
   }
 
   /**
-   * Makes the rest of the current execution part of the call `requestId`: for an entry point
-   * whose framework code runs after it returns (fastify's listener after ours on one event).
+   * Makes the rest of the current execution part of the call `requestId`, for an entry point
+   * whose framework code runs after it returns (fastify's listener runs after the request-id
+   * hook's on one event, so `run` would not reach it).
    */
   enter(requestId: string): void {
     this.storage.enterWith(requestId);
