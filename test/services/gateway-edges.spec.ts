@@ -1,38 +1,16 @@
-import { Controller, Inject, Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
+import { Inject, Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import { ClientsModule, Transport, type ClientProxy } from '@nestjs/microservices';
 import { MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { LoggerModule } from 'nestjs-pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, timeout } from 'rxjs';
-import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
+import { ErrorCode, ErrorHandlingModule } from '../../src/index.js';
 import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
 import { LogCapture } from '../support/log-capture.js';
 import { createMicroservice, freePort } from '../support/microservices.js';
 import { createApp } from '../support/platforms.js';
 import { eventsOf, WS_PLATFORMS, type WsTestClient } from '../support/ws-clients.js';
-
-const MARKER = 'hunter2';
-
-/** The service, in development mode: its envelopes carry the thrown message, stack and cause. */
-@Controller()
-class ProductsService {
-  @MessagePattern('find')
-  find(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found', { details: { productId: 99 } });
-  }
-
-  @MessagePattern('crash')
-  crash(): never {
-    throw new Error(`db password=${MARKER}`, { cause: new Error(`pool: ${MARKER}`) });
-  }
-
-  @MessagePattern('slow')
-  async slow(): Promise<string> {
-    await sleep(2_000);
-    return 'late';
-  }
-}
+import { ProductsService } from './fixtures/services.js';
 
 /** Calls the service with `pattern`; `unreachable` calls a client whose port nothing listens on. */
 class ServiceCaller {
@@ -97,6 +75,7 @@ const CASES = [
   },
 ];
 
+const MARKER = 'hunter2';
 const capture = new LogCapture();
 const socketIo = WS_PLATFORMS.find(({ name }) => name === 'socket.io')!;
 const apollo = GRAPHQL_DRIVERS.find(({ name }) => name === 'Apollo')!;
@@ -109,6 +88,7 @@ describe('WebSocket (socket.io) and GraphQL (Apollo on express) edges answer wha
   beforeAll(async () => {
     const [port, closedPort] = [await freePort(), await freePort()];
     const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
+    // In development mode: its envelopes carry the thrown message, stack and cause.
     service = await createMicroservice(
       { imports: [logger, ErrorHandlingModule.forRoot({ mode: 'development' })], controllers: [ProductsService] },
       { transport: Transport.TCP, options: { host: '127.0.0.1', port } },

@@ -1,12 +1,12 @@
-import { Controller, Get, Inject, Module, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import { Controller } from '@nestjs/common';
+import { MessagePattern } from '@nestjs/microservices';
 import { LoggerModule } from 'nestjs-pino';
-import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule } from '../../src/index.js';
 import { LogCapture } from '../support/log-capture.js';
-import { createMicroservice, freePort } from '../support/microservices.js';
-import { createApp, PLATFORMS } from '../support/platforms.js';
+import { PLATFORMS } from '../support/platforms.js';
+import { startServiceChain, type ServiceChain } from '../support/service-chain.js';
+import { EdgeController, ForwardingService } from './fixtures/services.js';
 
 const MARKER = 'hunter2';
 
@@ -22,13 +22,11 @@ class ServiceB {
 const receivedByA: unknown[] = [];
 
 @Controller()
-class ServiceA {
-  constructor(@Inject('B') private readonly b: ClientProxy) {}
-
+class ServiceA extends ForwardingService {
   @MessagePattern('find')
   async find(): Promise<unknown> {
     try {
-      return await firstValueFrom(this.b.send('find', {}));
+      return await super.find();
     } catch (error) {
       receivedByA.push(error);
       throw error;
@@ -36,67 +34,30 @@ class ServiceA {
   }
 }
 
-@Controller()
-class EdgeController {
-  constructor(@Inject('A') private readonly a: ClientProxy) {}
-
-  @Get('products')
-  find(): Promise<unknown> {
-    return firstValueFrom(this.a.send('find', {}));
-  }
-}
-
 const capture = new LogCapture();
 const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
-const production = ErrorHandlingModule.forRoot({ mode: 'production' });
 
 describe.each(PLATFORMS)('a secret in an unexpected error two hops away, edge on %s, production mode', (platform) => {
-  let a: INestMicroservice;
-  let b: INestMicroservice;
-  let edge: INestApplication;
+  let chain: ServiceChain;
 
   beforeAll(async () => {
-    const [portA, portB] = [await freePort(), await freePort()];
-    b = await createMicroservice(
-      { imports: [logger, production], controllers: [ServiceB] },
-      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
-    );
-    a = await createMicroservice(
-      {
-        imports: [
-          logger,
-          production,
-          ClientsModule.register([
-            { name: 'B', transport: Transport.TCP, options: { host: '127.0.0.1', port: portB } },
-          ]),
-        ],
-        controllers: [ServiceA],
-      },
-      { transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } },
-    );
-    @Module({
-      imports: [
-        logger,
-        production,
-        ClientsModule.register([{ name: 'A', transport: Transport.TCP, options: { host: '127.0.0.1', port: portA } }]),
-      ],
-      controllers: [EdgeController],
-    })
-    class EdgeModule {}
-    edge = await createApp(platform, { imports: [EdgeModule] });
+    chain = await startServiceChain({
+      platform,
+      imports: [logger, ErrorHandlingModule.forRoot({ mode: 'production' })],
+      controllers: { edge: EdgeController, a: ServiceA, b: ServiceB },
+    });
   });
 
-  afterAll(async () => {
-    await edge?.close();
-    await a?.close();
-    await b?.close();
-  });
+  afterAll(() => chain?.close());
 
   it('answers 500 UNEXPECTED_ERROR, and the marker reaches neither A nor the edge nor the client', async () => {
     receivedByA.length = 0;
     capture.clear();
     const requestId = `secret-${platform}`;
-    const response = await request(edge.getHttpServer()).get('/products').set('X-Request-Id', requestId).expect(500);
+    const response = await request(chain.edge.getHttpServer())
+      .get('/products')
+      .set('X-Request-Id', requestId)
+      .expect(500);
 
     expect(response.body).toEqual({
       code: 9000,
