@@ -60,7 +60,7 @@ const CASES = [
     answer: { code: 4001, reason: 'RESOURCE_NOT_FOUND', status: 404, message: 'Product not found' },
     details: { productId: 99 },
   },
-  // The service answers with its message, stack and cause (development): the edge masks the 5xx.
+  // The service answers with its message and stack (development): the edge masks the 5xx.
   {
     pattern: 'crash',
     answer: { code: 9000, reason: 'UNEXPECTED_ERROR', status: 500, message: ErrorCode.UNEXPECTED_ERROR.message },
@@ -88,7 +88,7 @@ describe('WebSocket (socket.io) and GraphQL (Apollo on express) edges answer wha
   beforeAll(async () => {
     const [port, closedPort] = [await freePort(), await freePort()];
     const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
-    // In development mode: its envelopes carry the thrown message, stack and cause.
+    // In development mode: its envelopes carry the thrown message and its stack.
     service = await createMicroservice(
       { imports: [logger, ErrorHandlingModule.forRoot({ mode: 'development' })], controllers: [ProductsService] },
       { transport: Transport.TCP, options: { host: '127.0.0.1', port } },
