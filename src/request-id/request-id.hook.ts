@@ -40,17 +40,20 @@ export interface RequestScope {
  */
 export function installRequestIdHook(adapter: AbstractHttpAdapter, headerName: string, scope?: RequestScope): void {
   const lookupName = headerName.toLowerCase();
-  const setRequestId = (request: IncomingMessage, response: ServerResponse): string => {
-    const requestId = requestIdOf(request, lookupName);
-    if (!response.hasHeader(headerName)) response.setHeader(headerName, requestId);
-    return requestId;
+  const setRequestId = (request: IncomingMessage, response: ServerResponse): void => {
+    if (!response.hasHeader(headerName)) response.setHeader(headerName, requestIdOf(request, lookupName));
+  };
+  /** Sets the header and gives the id (known by then: `requestIdOf` keeps it on the request). */
+  const requestIdSet = (request: IncomingMessage, response: ServerResponse): string => {
+    setRequestId(request, response);
+    return requestIdOf(request, lookupName);
   };
   if (adapter.getType() === 'fastify') {
     // Fastify's own listener runs after this one returns: `enter` reaches it, `run` would not.
     const onRequest =
       scope === undefined
         ? setRequestId
-        : (request: IncomingMessage, response: ServerResponse) => scope.enter(setRequestId(request, response));
+        : (request: IncomingMessage, response: ServerResponse) => scope.enter(requestIdSet(request, response));
     (adapter.getHttpServer() as NodeServerLike | undefined)?.prependListener('request', onRequest);
     (adapter.getInstance() as FastifyLike).addHook('onRequest', (request, reply, done) => {
       onRequest(request.raw, reply.raw);
@@ -67,6 +70,6 @@ export function installRequestIdHook(adapter: AbstractHttpAdapter, headerName: s
           return handle.call(this, request, response, next);
         }
       : function handleInRequestScope(this: unknown, request, response, next) {
-          return scope.run(setRequestId(request, response), () => handle.call(this, request, response, next));
+          return scope.run(requestIdSet(request, response), () => handle.call(this, request, response, next));
         };
 }

@@ -111,6 +111,18 @@ describe.each(PLATFORMS)('ClientProxy calls made in middleware and guards, on %s
     expect(response.body).toEqual({ sku: 'sku-1', handlerSaw: `early-${platform}` });
   });
 
+  if (platform === 'fastify') {
+    // inject() emits no server `request` event: the context is entered in an onRequest hook,
+    // after middie's, so middleware calls carry no id there (docs/services.md).
+    it('carry it from guards and handlers under fastify inject() too', async () => {
+      const response = await edge
+        .getHttpAdapter()
+        .getInstance()
+        .inject({ method: 'POST', url: '/orders', headers: { 'x-request-id': 'injected' }, payload: { sku: 'sku-3' } });
+      expect([response.headers['x-guard-saw'], response.json().handlerSaw]).toEqual(['injected', 'injected']);
+    });
+  }
+
   it("keeps concurrent requests' ids apart", async () => {
     const ids = Array.from({ length: 8 }, (_, index) => `concurrent-${platform}-${index}`);
     const responses = await Promise.all(
