@@ -33,8 +33,10 @@ function isNatsClient(client: object): client is NatsClientLike {
  */
 export function sendMetadataAsNatsHeaders(client: object): void {
   if (!isNatsClient(client)) return;
-  // Loaded as ClientNats' constructor loaded it, so present whenever such a client exists.
-  const nats = createRequire(import.meta.url)('@nats-io/transport-node') as { headers(): NatsHeaders };
+  // Resolved from @nestjs/microservices, as ClientNats' constructor loaded it: present whenever
+  // such a client exists, also where a strict installer (pnpm) links it there and not here.
+  const fromNest = createRequire(createRequire(import.meta.url).resolve('@nestjs/microservices'));
+  const nats = fromNest('@nats-io/transport-node') as { headers(): NatsHeaders };
   const { serializer } = client;
   client.serializer = {
     serialize(packet) {
