@@ -2,6 +2,7 @@ import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { Controller, Get } from '@nestjs/common';
 import {
   Ctx,
+  EventPattern,
   MessagePattern,
   NatsContext,
   NatsRecordBuilder,
@@ -32,6 +33,11 @@ class ServiceB {
 
 @Controller()
 class ServiceA extends ForwardingService {
+  @EventPattern('audit')
+  audit(_data: unknown): void {
+    throw new OperatedException(ErrorCode.CONFLICT, 'Audit refused');
+  }
+
   /** What a NATS message reached A with: its header names and values. */
   @MessagePattern('headers')
   headers(@Ctx() context: NatsContext): Record<string, string> {
@@ -42,6 +48,12 @@ class ServiceA extends ForwardingService {
 
 @Controller()
 class BrokerEdge extends EdgeController {
+  @Get('audit')
+  audit(): string {
+    this.a.emit('audit', {});
+    return 'sent';
+  }
+
   @Get('headers')
   headers(): Promise<unknown> {
     return firstValueFrom(this.a.send('headers', new NatsRecordBuilder({}).setHeaders(sharedHeaders).build()));
@@ -103,6 +115,16 @@ describe.each(['nats', 'redis'] as const)('edge → %s → service A → TCP →
         requestId: `hop-${kind}-${platform}`,
         code: 4001,
         reason: 'RESOURCE_NOT_FOUND',
+      });
+    });
+
+    it("carries the request id on events too: A's record of a failing event names it", async () => {
+      await request(chain.edge.getHttpServer()).get('/audit').set('X-Request-Id', `event-${kind}`).expect(200);
+      await vi.waitFor(() => expect(capture.lines.some((line) => line.reason === 'CONFLICT')).toBe(true));
+      expect(capture.lines.find((line) => line.reason === 'CONFLICT')).toMatchObject({
+        transport: 'rpc',
+        pattern: 'audit',
+        requestId: `event-${kind}`,
       });
     });
 
