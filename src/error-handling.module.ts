@@ -5,6 +5,7 @@ import {
   Module,
   NestModule,
   OnApplicationBootstrap,
+  Optional,
   ValidationPipe,
 } from '@nestjs/common';
 import {
@@ -43,6 +44,9 @@ import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
 import { sendMetadataAsNatsHeaders } from './services/nats-headers.js';
+import { handlesMessagePatterns, RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
+import { TELEMETRY } from './telemetry/telemetry.constants.js';
+import { Telemetry } from './telemetry/telemetry.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
 import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
 import { answerStreamErrors } from './streams/stream-errors.js';
@@ -64,6 +68,17 @@ const GATEWAYS_FILTERED = Symbol('GATEWAYS_FILTERED');
 /** The module's filter as express file streams that fail get it. */
 const STREAM_FILTER = Symbol('STREAM_FILTER');
 const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
+
+/** The context ClientProxy calls take the request id from (and, with `opentelemetry`, the trace context). */
+function newRequestContext(
+  { requestIdHeader }: ResolvedErrorHandlingOptions,
+  telemetry: Telemetry | undefined,
+): RequestContext {
+  return new RequestContext(
+    requestIdHeader.toLowerCase(),
+    telemetry && ((packet) => telemetry.injectTraceContext(packet)),
+  );
+}
 
 /**
  * Import once in the root module: it registers the global filter, and the guard and pipe where
@@ -117,10 +132,19 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [OPTIONS, ErrorLogger],
     },
     {
+      provide: TELEMETRY,
+      useFactory: ({ opentelemetry }: ResolvedErrorHandlingOptions) => (opentelemetry ? Telemetry.load() : undefined),
+      inject: [OPTIONS],
+    },
+    {
       provide: ErrorRecorder,
-      useFactory: (options: ResolvedErrorHandlingOptions, logger: ErrorLogger, dispatcher: ReportDispatcher) =>
-        new ErrorRecorder(options.logging, options.reporting, logger, dispatcher),
-      inject: [OPTIONS, ErrorLogger, ReportDispatcher],
+      useFactory: (
+        options: ResolvedErrorHandlingOptions,
+        logger: ErrorLogger,
+        dispatcher: ReportDispatcher,
+        telemetry: Telemetry | undefined,
+      ) => new ErrorRecorder(options.logging, options.reporting, logger, dispatcher, telemetry),
+      inject: [OPTIONS, ErrorLogger, ReportDispatcher, TELEMETRY],
     },
     {
       provide: ProcessErrorsHandler,
@@ -149,9 +173,12 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       // declarations, since a microservice started by `listen()` builds its handlers before any
       // lifecycle hook runs, and the request-id hook is installed before bootstrap.
       provide: RequestContext,
-      useFactory: (modules: ModulesContainer, { requestIdHeader }: ResolvedErrorHandlingOptions) =>
-        declaresClientProxy(modules) ? new RequestContext(requestIdHeader.toLowerCase()) : null,
-      inject: [ModulesContainer, OPTIONS],
+      useFactory: (
+        modules: ModulesContainer,
+        options: ResolvedErrorHandlingOptions,
+        telemetry: Telemetry | undefined,
+      ) => (declaresClientProxy(modules) ? newRequestContext(options, telemetry) : null),
+      inject: [ModulesContainer, OPTIONS, TELEMETRY],
     },
     {
       // Global only with a request context: a global interceptor puts every route on Nest's
@@ -160,6 +187,14 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       useFactory: (responders: Responders, context: RequestContext | null) =>
         context === null ? null : new RequestContextInterceptor(responders, context),
       inject: [Responders, RequestContext],
+    },
+    {
+      // Only with `opentelemetry`, in an app that handles messages: a service needs its caller's
+      // trace context whether it holds a ClientProxy or not.
+      provide: APP_INTERCEPTOR,
+      useFactory: (telemetry: Telemetry | undefined, modules: ModulesContainer, responders: Responders) =>
+        telemetry && handlesMessagePatterns(modules) ? new RpcServerSpanInterceptor(telemetry, responders) : null,
+      inject: [TELEMETRY, ModulesContainer, Responders],
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },
@@ -179,10 +214,16 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
     {
       // A user's own `exceptionFactory` in the options wins.
       provide: APP_PIPE,
-      useFactory: ({ validation }: ResolvedErrorHandlingOptions) =>
+      useFactory: ({ validation, i18n }: ResolvedErrorHandlingOptions) =>
         validation === false
           ? null
-          : new ValidationPipe({ exceptionFactory: validationExceptionFactory, ...validation }),
+          : new ValidationPipe({
+              exceptionFactory: validationExceptionFactory,
+              ...validation,
+              // Translations format a decorator's arguments (`{constraints.0}`), which are read
+              // from the class of the error's target: Nest drops targets by default.
+              ...(i18n && { validationError: { target: true, ...validation.validationError } }),
+            }),
       inject: [OPTIONS],
     },
     {
@@ -210,15 +251,23 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly modules: ModulesContainer,
     @Inject(STREAM_FILTER) private readonly streamFilter: ErrorHandlingFilter,
     @Inject(RequestContext) private readonly requestContext: RequestContext | null,
+    @Optional() @Inject(TELEMETRY) private readonly telemetry: Telemetry | undefined,
   ) {
     super();
   }
 
-  /** Every provider exists now: each ClientProxy among them sends the current request id. */
+  /**
+   * Every provider exists now: each ClientProxy among them sends the current request id (and
+   * with `opentelemetry`, the trace context).
+   */
   onApplicationBootstrap(): void {
-    if (this.requestContext === null) return;
-    for (const client of clientProxiesOf(this.modules)) {
-      this.requestContext.propagateThrough(client);
+    const clients = clientProxiesOf(this.modules);
+    if (clients.size === 0) return;
+    // A client of an app that declares none (a factory's) still sends the trace context; no
+    // request enters a context there, so its calls carry no request id.
+    const context = this.requestContext ?? newRequestContext(this.options, this.telemetry);
+    for (const client of clients) {
+      context.propagateThrough(client);
       sendMetadataAsNatsHeaders(client);
     }
   }

@@ -33,9 +33,17 @@ export class Catalogue {
 
   /** Whether the file itself defines the entry (not through a spread). */
   defines(key: string): boolean {
-    return this.ownEntries().some(
-      ({ name }) => (ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : name.getText(this.source)) === key,
-    );
+    return this.ownEntries().some((entry) => this.keyOf(entry) === key);
+  }
+
+  /** `[key, message]` for each entry of its own whose message is a string literal. */
+  messages(): Array<[string, string]> {
+    return this.ownEntries().flatMap((entry): Array<[string, string]> => {
+      const message = this.propertyOf(entry, 'message');
+      return message !== undefined && ts.isStringLiteralLike(message.initializer)
+        ? [[this.keyOf(entry), message.initializer.text]]
+        : [];
+    });
   }
 
   /** Whether `AppError.<key>` names an entry: one of its own, or a default it spreads. */
@@ -51,15 +59,24 @@ export class Catalogue {
 
   private nextCode(): number {
     const codes = this.ownEntries().flatMap((entry) => {
-      const code = ts.isObjectLiteralExpression(entry.initializer)
-        ? entry.initializer.properties.find(
-            (property): property is ts.PropertyAssignment =>
-              ts.isPropertyAssignment(property) && property.name.getText(this.source) === 'code',
-          )
-        : undefined;
+      const code = this.propertyOf(entry, 'code');
       return code !== undefined && ts.isNumericLiteral(code.initializer) ? [Number(code.initializer.text)] : [];
     });
     return Math.max(FIRST_APP_CODE - 1, ...codes) + 1;
+  }
+
+  private keyOf({ name }: ts.PropertyAssignment): string {
+    return ts.isIdentifier(name) || ts.isStringLiteral(name) ? name.text : name.getText(this.source);
+  }
+
+  /** A property of an entry's `{ code, status, message }` literal. */
+  private propertyOf(entry: ts.PropertyAssignment, name: string): ts.PropertyAssignment | undefined {
+    return ts.isObjectLiteralExpression(entry.initializer)
+      ? entry.initializer.properties.find(
+          (property): property is ts.PropertyAssignment =>
+            ts.isPropertyAssignment(property) && property.name.getText(this.source) === name,
+        )
+      : undefined;
   }
 
   private ownEntries(): ts.PropertyAssignment[] {

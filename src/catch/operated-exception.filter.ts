@@ -41,7 +41,10 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
       try {
         const result = ownCatch.call(this, exception, host);
         return types.isPromise(result)
-          ? result.catch((failure: unknown) => this.fallback(exception, failure, this.callOf(host)))
+          ? this.later(
+              result.catch((failure: unknown) => this.fallback(exception, failure, this.callOf(host))),
+              host,
+            )
           : result;
       } catch (failure) {
         return this.fallback(exception, failure, this.callOf(host));
@@ -65,9 +68,12 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
     try {
       const mapped = this.mapException(exception, host);
       if (!types.isPromise(mapped)) return this.resolve(mapped, call, responder);
-      return mapped.then(
-        (settled) => this.resolve(settled, call, responder),
-        (failure: unknown) => this.fallback(exception, failure, call),
+      return this.later(
+        mapped.then(
+          (settled) => this.resolve(settled, call, responder),
+          (failure: unknown) => this.fallback(exception, failure, call),
+        ),
+        host,
       );
     } catch (failure) {
       return this.fallback(exception, failure, call);
@@ -86,9 +92,12 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
       };
       const resolution = this.resolver.resolve(exception, call.host, caught.request);
       if (!types.isPromise(resolution)) return this.answer(caught, responder, resolution, call);
-      return resolution.then(
-        (settled) => this.answer(caught, responder, settled, call),
-        (failure: unknown) => this.fallback(exception, failure, call),
+      return this.later(
+        resolution.then(
+          (settled) => this.answer(caught, responder, settled, call),
+          (failure: unknown) => this.fallback(exception, failure, call),
+        ),
+        call.host,
       );
     } catch (failure) {
       return this.fallback(exception, failure, call);
@@ -107,6 +116,12 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
     }
     this.recorder.record(failure);
     return answer;
+  }
+
+  /** A promised answer in the form the call's transport needs (RPC: an Observable). */
+  private later(answer: Promise<unknown>, host: ArgumentsHost): unknown {
+    const responder = this.responders?.for(host);
+    return responder?.later === undefined ? answer : responder.later(answer);
   }
 
   /**

@@ -54,7 +54,10 @@ export class Failure {
   readonly message: string;
   /** The error's own message, for the record, even where the client's is masked. */
   readonly ownMessage: string;
-  /** What the client reads: an exception's own fields not for a 5xx in production. */
+  /**
+   * What the client reads: an exception's own fields not for a 5xx in production; an input
+   * error's field messages in the call's language when `i18n` is on.
+   */
   readonly details: unknown;
   /** The details for the record, even where the client's are masked. */
   readonly ownDetails: unknown;
@@ -84,9 +87,16 @@ export class Failure {
     // The resolve step fills an empty message with the catalogue's, so that is the one message
     // translated; a message the thrower chose is theirs.
     this.message =
-      translate !== undefined && message === entry.message ? translate(entry.reason, message, caught.host) : message;
+      translate !== undefined && message === entry.message
+        ? translate.catalogueMessage(entry.reason, message, caught.host)
+        : message;
     this.ownDetails = resolution.details ?? resolution.ownDetails;
-    this.details = resolution.details ?? (masked ? undefined : resolution.ownDetails);
+    const details = resolution.details ?? (masked ? undefined : resolution.ownDetails);
+    // An input error's field messages too; the record keeps them untranslated, as the message.
+    this.details =
+      translate !== undefined && Array.isArray(details)
+        ? translate.fieldErrors(details, caught.exception, caught.host)
+        : details;
     this.headers = resolution.headers;
     this.handlerFailure = resolution.handlerFailure;
     this.upstream = resolution.upstream;

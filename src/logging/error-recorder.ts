@@ -6,6 +6,7 @@ import { LogRedactor } from './log-redactor.js';
 import type { LoggingPolicy, ReportingPolicy } from './logging.interfaces.js';
 import { RecordThrottle } from './record-throttle.js';
 import type { ReportDispatcher } from './report.dispatcher.js';
+import type { Telemetry } from '../telemetry/telemetry.js';
 
 /** Raw Node requests whose failure this module logged, for `createPinoHttpOptions`. */
 const loggedRequests = new WeakSet<object>();
@@ -16,7 +17,8 @@ export function wasErrorLogged(rawRequest: object): boolean {
 }
 
 /**
- * The last step of a failure, after the answer went out: its one log record and its reports.
+ * The last step of a failure, after the answer went out: its one log record, its reports, and
+ * with `opentelemetry` its event on the active span (whatever the log level or throttle says).
  * Which level and whether reported: the thrown class's `classLevels`, then the entry's own `log`
  * and `report`, then the module's levels and `reportClasses`; then `logging.throttle`.
  * The context they share (the request, redacted) is built only when one of them wants it, and
@@ -32,6 +34,7 @@ export class ErrorRecorder {
     private readonly reporting: ReportingPolicy,
     private readonly logger: ErrorLogger,
     private readonly dispatcher: ReportDispatcher,
+    private readonly telemetry: Telemetry | undefined,
   ) {
     this.redactor = new LogRedactor(logging.redact);
     this.throttle = logging.throttle && new RecordThrottle(logging.throttle.windowMs, logging.throttle.limit);
@@ -39,6 +42,7 @@ export class ErrorRecorder {
 
   /** Never throws: a logger or tracker that fails cannot change what was answered. */
   record(failure: Failure): void {
+    this.telemetry?.record(failure);
     try {
       const { exception, status, entry } = failure;
       const level =

@@ -65,7 +65,7 @@ export interface ErrorLogContext {
   suppressed?: number;
 }
 
-/** An error tracker (Sentry, OpenTelemetry, ...). Called after the response went out. */
+/** An error tracker (Sentry, ...; for OpenTelemetry, see the `opentelemetry` option). Called after the response went out. */
 export interface ErrorReporter {
   report(error: unknown, context: ErrorLogContext): void | Promise<void>;
 }

@@ -60,7 +60,14 @@ export interface ErrorHandlingModuleOptions {
   maxValidationDetails?: number;
   /**
    * With nestjs-i18n and its I18nModule: the catalogue's messages a client gets are looked up as
-   * `errors.<REASON>` in the call's language, falling back to the catalogue's (docs/i18n.md).
+   * `errors.<REASON>` in the call's language, falling back to the catalogue's, and each validation
+   * message as `validation.<constraint>`, falling back to class-validator's (docs/i18n.md).
    */
   i18n?: boolean;
+  /**
+   * With the optional peer `@opentelemetry/api`: every failure records an `exception` event on the
+   * active span (a 5xx also sets its status to ERROR), `traceparent` travels in ClientProxy packet
+   * metadata, and each incoming microservice call gets a server span (docs/services.md).
+   */
+  opentelemetry?: boolean;
 }

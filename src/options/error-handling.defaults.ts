@@ -18,6 +18,7 @@ export const DEFAULTS = Object.freeze({
   validation: false,
   maxValidationDetails: 100,
   i18n: false,
+  opentelemetry: false,
   logging: Object.freeze({ levels: Object.freeze({ '4xx': 'warn', '5xx': 'error' }), redact: [] }),
   reporters: [],
   reportClasses: [],

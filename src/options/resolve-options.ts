@@ -26,8 +26,10 @@ export interface ResolvedErrorHandlingOptions {
   requestIdHeader: string;
   validation: ValidationPipeOptions | false;
   maxValidationDetails: number;
-  /** Whether the catalogue's messages are translated through nestjs-i18n. */
+  /** Whether the catalogue's and validation messages are translated through nestjs-i18n. */
   i18n: boolean;
+  /** Whether failures are recorded on the active span and trace context crosses ClientProxy calls. */
+  opentelemetry: boolean;
   logging: LoggingPolicy;
   reporting: ReportingPolicy;
   processErrors: ProcessErrorsPolicy;
@@ -157,6 +159,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     validation = DEFAULTS.validation,
     maxValidationDetails = DEFAULTS.maxValidationDetails,
     i18n = DEFAULTS.i18n,
+    opentelemetry = DEFAULTS.opentelemetry,
   } = options;
   if (!isObject(codes) || !Object.values(codes).every(isErrorCodeEntry)) {
     fail('`codes` must be a catalogue made with defineErrorCodes()');
@@ -169,6 +172,9 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
   }
   if (htmlPage !== undefined && typeof htmlPage !== 'function') {
     fail('`htmlPage` must be a function (info) => string');
+  }
+  if (htmlPage !== undefined && format !== 'negotiate') {
+    fail('`htmlPage` renders the page of `format: "negotiate"`; set that format, or drop `htmlPage`');
   }
   if (problemTypeBaseUrl !== undefined && !isTypeBaseUrl(problemTypeBaseUrl)) {
     fail(`problemTypeBaseUrl "${String(problemTypeBaseUrl)}" is not an absolute URL without query or fragment`);
@@ -186,6 +192,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     fail(`maxValidationDetails ${String(maxValidationDetails)} is not a positive integer`);
   }
   if (typeof i18n !== 'boolean') fail('`i18n` must be true or false');
+  if (typeof opentelemetry !== 'boolean') fail('`opentelemetry` must be true or false');
   return {
     codes,
     mode,
@@ -199,6 +206,7 @@ export function resolveErrorHandlingOptions(options: ErrorHandlingModuleOptions 
     validation: validation === true ? {} : validation,
     maxValidationDetails,
     i18n,
+    opentelemetry,
     logging: resolveLogging(options.logging === undefined ? {} : options.logging),
     reporting: resolveReporting(options),
     processErrors: resolveProcessErrors(options),

@@ -13,7 +13,7 @@ import {
   stringProperty,
 } from '../internal/thrown-value.js';
 import { groupedMessagesOf, inputErrorContent } from '../validation/validation-details.js';
-import { ValidationFailedException } from '../validation/validation-failed.exception.js';
+import { validationErrorsOf } from '../validation/validation-failed.exception.js';
 import type { Resolution } from './resolve.interfaces.js';
 
 /** System error codes that mean a downstream service could not be reached. */
@@ -75,12 +75,13 @@ function isTransportException(value: unknown): value is { getError(): unknown } 
 /**
  * An RpcException or WsException is the app's answer to its caller, as Nest's own filters send
  * it: a string is the message; an object's `message` is the message, its `status` (or
- * `statusCode`) picks the entry, and its other fields are the details.
+ * `statusCode`) picks the entry, and its other fields are its own details (for a 5xx in
+ * production, masked like its message).
  */
 function transportExceptionContent(exception: { getError(): unknown }): {
   status: number;
   message: string;
-  details?: unknown;
+  fields?: Record<string, unknown>;
 } {
   const error = exception.getError();
   if (error === null || typeof error !== 'object')
@@ -92,7 +93,7 @@ function transportExceptionContent(exception: { getError(): unknown }): {
   return {
     status: (named as number | undefined) ?? TRANSPORT_EXCEPTION_STATUS,
     message: typeof message === 'string' ? message : '',
-    ...(Object.keys(rest).length > 0 && { details: rest }),
+    ...(Object.keys(rest).length > 0 && { fields: rest }),
   };
 }
 
@@ -134,7 +135,8 @@ function httpExceptionContent(
   entry: ErrorCodeEntry,
   maxDetails: number,
 ): HttpExceptionContent {
-  if (exception instanceof ValidationFailedException) return inputErrorContent(exception.errors, entry, maxDetails);
+  const errors = entry.status < 500 ? validationErrorsOf(exception) : undefined;
+  if (errors !== undefined) return inputErrorContent(errors, entry, maxDetails);
   const response = exception.getResponse();
   if (typeof response === 'string') return { message: response };
   const message = (response as { message?: unknown } | null)?.message;
@@ -180,7 +182,7 @@ export class BuiltInDefaults {
   resolve(exception: unknown): Resolution {
     if (exception instanceof OperatedException) {
       const { entry, message, details, headers } = exception;
-      return { entry, message, details, headers };
+      return { entry, chosen: true, message, details, headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -189,9 +191,9 @@ export class BuiltInDefaults {
       return this.httpExceptionResolution(exception, status);
     }
     if (isTransportException(exception)) {
-      const { status, message, details } = transportExceptionContent(exception);
+      const { status, message, fields } = transportExceptionContent(exception);
       const entry = this.entries.entryFor(status);
-      return { entry, message: message || entry.message, details };
+      return { entry, message: message || entry.message, ...(fields && { ownDetails: fields }) };
     }
     const upstream = upstreamResolution(exception, this.entries);
     if (upstream !== undefined) return upstream;
@@ -222,6 +224,7 @@ export class BuiltInDefaults {
     else if (typeof errorCode === 'string') ownDetails.errorCode = errorCode;
     return {
       entry,
+      ...(named !== undefined && { chosen: true }),
       message: message || entry.message,
       details,
       ...(Object.keys(ownDetails).length > 0 && { ownDetails }),

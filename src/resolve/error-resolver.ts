@@ -2,7 +2,6 @@ import { ArgumentsHost, HttpException } from '@nestjs/common';
 import type { Reflector } from '@nestjs/core';
 import { types } from 'node:util';
 import type { ErrorCatalogue } from '../catalogue/catalogue.interfaces.js';
-import { OperatedException } from '../catalogue/operated.exception.js';
 import type { StatusEntries } from '../catalogue/status-entries.js';
 import { messageOf } from '../internal/thrown-value.js';
 import { BuiltInDefaults } from './built-in-defaults.js';
@@ -45,8 +44,8 @@ export class ErrorResolver {
   /** Synchronous unless a handler function returns a promise. `request` is what handlers see of it. */
   resolve(exception: unknown, host: ArgumentsHost, request: unknown): Resolution | Promise<Resolution> {
     const fallback = this.defaults.resolve(exception);
-    // Status handlers see what the defaults answer; an OperatedException already names its entry.
-    const status = exception instanceof OperatedException ? undefined : fallback.entry.status;
+    // Status handlers map what the defaults answer, not an entry the error chose itself.
+    const status = fallback.chosen ? undefined : fallback.entry.status;
     const route = routeContextOf(host);
     const levels = route
       ? [this.tableOf(route.handler), this.tableOf(route.controller), this.moduleTable]

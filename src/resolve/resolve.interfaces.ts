@@ -32,6 +32,11 @@ export type ErrorHandlerMapping = readonly [ErrorClass | number, ErrorHandlerTar
 /** The resolver's verdict: which entry answers the error, with what the error itself says. */
 export interface Resolution {
   entry: ErrorCodeEntry;
+  /**
+   * The error chose its entry itself (an OperatedException, an `errorCode` naming an entry of
+   * `codes`): status handlers, which map what a status answers by default, pass it by.
+   */
+  chosen?: true;
   /** The message before production masking: the error's own, or the entry's. */
   message: string;
   details?: unknown;

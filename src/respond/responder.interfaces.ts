@@ -13,6 +13,11 @@ export interface Responder {
   requestOf(host: ArgumentsHost): unknown;
   identityOf(host: ArgumentsHost): CallIdentity | undefined;
   respond(failure: Failure): unknown;
+  /**
+   * How an answer still being decided (an async handler target or `mapException`) reaches Nest,
+   * where a promise of it would not do; absent: the promise itself.
+   */
+  later?(answer: Promise<unknown>): unknown;
   /** The last resort when the pipeline itself failed: a fixed 500 answer that cannot fail. */
   fallback(host: ArgumentsHost, requestId: string): unknown;
 }

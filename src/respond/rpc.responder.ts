@@ -1,5 +1,5 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { throwError, type Observable } from 'rxjs';
+import { defer, mergeAll, throwError, type Observable } from 'rxjs';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read } from '../internal/thrown-value.js';
 import { callRequestIdOf } from '../request-id/request-id.js';
@@ -40,6 +40,11 @@ function headerOf(headers: unknown, name: string): unknown {
   }
 }
 
+/** The packet metadata a calling ClientProxy sent (TCP and Redis contexts have it), else undefined. */
+export function packetMetadataOf(host: ArgumentsHost): unknown {
+  return callOptional(host.getArgByIndex(1), 'getMetadata');
+}
+
 /**
  * Answers microservice failures (`@MessagePattern`, `@EventPattern`) over Nest's broker
  * transports: the caller's ClientProxy observable errors with the envelope object. An event has
@@ -54,14 +59,13 @@ export class RpcResponder implements Responder {
 
   /**
    * From the packet metadata a calling ClientProxy sent (TCP, Redis) or the message headers (NATS),
-   * when well-formed; else a new one.
+   * when well-formed; else one made once for the call.
    */
   requestIdOf(host: ArgumentsHost): string {
-    const context = host.getArgByIndex(1);
     const incoming =
-      read(callOptional(context, 'getMetadata'), this.requestIdKey) ??
-      headerOf(callOptional(context, 'getHeaders'), this.requestIdKey);
-    return callRequestIdOf(context, incoming);
+      read(packetMetadataOf(host), this.requestIdKey) ??
+      headerOf(callOptional(host.getArgByIndex(1), 'getHeaders'), this.requestIdKey);
+    return callRequestIdOf(host.getArgByIndex(1), incoming);
   }
 
   requestOf(): undefined {
@@ -80,6 +84,14 @@ export class RpcResponder implements Responder {
   respond(failure: Failure): Observable<never> {
     const envelope = envelopeObjectOf(failure);
     return throwError(() => envelope);
+  }
+
+  /**
+   * Behind a global interceptor, Nest's `catchError` would send a promise's value, the answer's
+   * Observable itself, as a success: the answer stays an Observable, erroring once decided.
+   */
+  later(answer: Promise<unknown>): Observable<unknown> {
+    return defer(() => answer as Promise<Observable<unknown>>).pipe(mergeAll());
   }
 
   fallback(_host: ArgumentsHost, requestId: string): Observable<never> {

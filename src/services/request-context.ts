@@ -51,7 +51,11 @@ export function declaresClientProxy(modules: ModulesContainer): boolean {
 export class RequestContext {
   private readonly storage = new AsyncLocalStorage<string>();
 
-  constructor(private readonly metadataKey: string) {}
+  /** `alsoSend` adds more of the current call's context to each packet (the trace context, with `opentelemetry`). */
+  constructor(
+    private readonly metadataKey: string,
+    private readonly alsoSend?: (packet: { metadata?: Record<string, string> }) => void,
+  ) {}
 
   /** The seam for whatever enters a request (the interceptor, the request-id hook on express). */
   run<T>(requestId: string, callback: () => T): T {
@@ -72,6 +76,7 @@ export class RequestContext {
     const userHook = client.onDispatchHook;
     client.setOnDispatchHook((packet) => {
       userHook?.(packet);
+      this.alsoSend?.(packet);
       const requestId = this.storage.getStore();
       if (requestId === undefined || packet.metadata?.[this.metadataKey] !== undefined) return;
       packet.metadata = { ...packet.metadata, [this.metadataKey]: requestId };

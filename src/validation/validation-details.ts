@@ -16,7 +16,8 @@ export interface InputErrorContent {
   details: unknown[];
 }
 
-function isValidationError(value: unknown): value is ValidationError {
+/** A class-validator ValidationError by shape: a property with constraints or children. */
+export function isValidationError(value: unknown): value is ValidationError {
   if (value === null || typeof value !== 'object') return false;
   const { property, constraints, children } = value as Partial<ValidationError>;
   return typeof property === 'string' && (typeof constraints === 'object' || Array.isArray(children));
@@ -115,4 +116,33 @@ export function inputErrorContent(
       ? `${entry.message}: ${total} errors, only the first ${details.length} are listed (${omitted} omitted)`
       : '';
   return { message, details };
+}
+
+/** A constraint's message rebuilt from the error it failed on: `(error, 'isInt', message) => …`. */
+export type ConstraintMessageTranslation = (error: ValidationError, constraint: string, message: string) => string;
+
+/**
+ * `details` with each field error that inputErrorContent built from `items` rebuilt, its
+ * messages translated constraint by constraint; other entries as they are. A field error is
+ * known by its constraints object, which it shares with the error it was built from.
+ */
+export function translateFieldErrors(
+  details: readonly unknown[],
+  items: readonly unknown[],
+  translate: ConstraintMessageTranslation,
+): unknown[] {
+  const sources = new Map<unknown, ValidationError>();
+  for (const item of items) {
+    if (isValidationError(item))
+      forEachFailedProperty([item], (_parentPath, error) => sources.set(error.constraints, error));
+  }
+  return details.map((detail) => {
+    const source = sources.get((detail as Partial<FieldError> | null)?.constraints);
+    if (source?.constraints === undefined) return detail;
+    const constraints: Record<string, string> = {};
+    for (const [constraint, message] of Object.entries(source.constraints)) {
+      constraints[constraint] = translate(source, constraint, message);
+    }
+    return { field: (detail as FieldError).field, messages: Object.values(constraints), constraints };
+  });
 }

@@ -1,5 +1,5 @@
-import { BadRequestException, type ValidationError } from '@nestjs/common';
-import { validationMessagesOf } from './validation-details.js';
+import { BadRequestException, HttpException, type ValidationError } from '@nestjs/common';
+import { isValidationError, validationMessagesOf } from './validation-details.js';
 
 /**
  * A ValidationPipe failure made by `validationExceptionFactory`. Its response is Nest's usual
@@ -22,4 +22,27 @@ export class ValidationFailedException extends BadRequestException {
  */
 export function validationExceptionFactory(errors: ValidationError[] | string | string[]): ValidationFailedException {
   return new ValidationFailedException(Array.isArray(errors) ? errors : [errors]);
+}
+
+/**
+ * The class-validator errors an exception carries whole: a ValidationFailedException's, or the
+ * `errors` list of ValidationErrors beside another HttpException's response (nestjs-i18n's
+ * I18nValidationPipe throws an I18nValidationException so, whose response says only "Bad Request").
+ */
+export function validationErrorsOf(exception: HttpException): readonly unknown[] | undefined {
+  if (exception instanceof ValidationFailedException) return exception.errors;
+  const { errors } = exception as { errors?: unknown };
+  return Array.isArray(errors) && errors.length > 0 && errors.every(isValidationError) ? errors : undefined;
+}
+
+/**
+ * The list an input error's details were built from: the errors it carries whole, or the list in
+ * an HttpException's response (`exceptionFactory: (errors) => new BadRequestException(errors)`).
+ */
+export function inputErrorsOf(exception: unknown): readonly unknown[] | undefined {
+  if (!(exception instanceof HttpException)) return undefined;
+  const errors = validationErrorsOf(exception);
+  if (errors !== undefined) return errors;
+  const message = (exception.getResponse() as { message?: unknown } | null)?.message;
+  return Array.isArray(message) ? message : undefined;
 }

@@ -25,6 +25,7 @@ const AppError = defineErrorCodes({
   ...ErrorCode,
   PRODUCT_SOLD_OUT: { code: 4101, status: 409, message: 'Product is sold out' },
   PRODUCT_GONE: { code: 4102, status: 410, message: 'Product is gone' },
+  STOCK_RESERVED: { code: 4103, status: 409, message: 'Stock is reserved' },
 });
 
 @Controller('answers')
@@ -309,6 +310,18 @@ describe.each(PLATFORMS)('object responses in other modes and formats on %s', (p
     } finally {
       await development.close();
       await problem.close();
+    }
+  });
+
+  it('lets an errorCode that names an entry beat a module status handler, which still maps the rest', async () => {
+    const app = await createLoggedApp(platform, { mode: 'production', handlers: [[409, AppError.STOCK_RESERVED]] });
+    try {
+      const named = await request(app.getHttpServer()).get('/answers/sold-out').expect(409);
+      expect(named.body).toMatchObject({ code: 4101, reason: 'PRODUCT_SOLD_OUT', message: 'Sold out' });
+      const unnamed = await request(app.getHttpServer()).get('/answers/unknown-code').expect(409);
+      expect(unnamed.body).toMatchObject({ code: 4103, reason: 'STOCK_RESERVED', message: 'Sold out' });
+    } finally {
+      await app.close();
     }
   });
 });

@@ -357,6 +357,15 @@ describe('negotiation options at startup', () => {
     );
   });
 
+  it.each(['envelope', 'problem'] as const)(
+    'rejects an htmlPage beside format %s, where no page is sent',
+    async (format) => {
+      await expect(boot('express', { format, htmlPage: () => '<p>never shown</p>' })).rejects.toThrow(
+        'ErrorHandlingModule: `htmlPage` renders the page of `format: "negotiate"`',
+      );
+    },
+  );
+
   it('leaves other formats alone: no Vary, no page for a browser', async () => {
     const app = await boot('express', { format: 'envelope' });
     const response = await request(app.getHttpServer()).get('/shop/sold-out').set('Accept', BROWSER);

@@ -87,19 +87,28 @@ export class ProductsController {
 }
 `;
 
-let outputs: Record<'init' | 'exception' | 'filter' | 'status', string>;
+let outputs: Record<'init' | 'exception' | 'filter' | 'status' | 'i18n', string>;
+/** AppModule as init left it, before init --i18n. */
+let initModule: string;
 
 beforeAll(() => {
   cpSync(join(import.meta.dirname, 'fixture'), app, { recursive: true });
   installPackages(app);
+  const initOutput = nestGenerate('init');
+  initModule = read('src/app.module.ts');
   outputs = {
-    init: nestGenerate('init'),
+    init: initOutput,
     exception: nestGenerate('exception', 'product-not-found'),
     filter: nestGenerate('filter', 'products'),
     // Options of this collection's own (--status, --code, --validation, --pino, --module) are
     // not forwarded by `nest g`; the schematics binary that @nestjs/cli installs takes them.
     status: run(app, SCHEMATICS, 'nestjs-error-handling:exception', 'out-of-stock', '--status=409', '--spec=false'),
+    // After the others, as a user who turns translations on later would.
+    i18n: run(app, SCHEMATICS, 'nestjs-error-handling:init', '--i18n'),
   };
+  // What a translator adds from the generated English file.
+  mkdirSync(join(app, 'src', 'i18n', 'de'));
+  writeFileSync(join(app, 'src', 'i18n', 'de', 'errors.json'), '{ "UNEXPECTED_ERROR": "Unerwarteter Fehler" }\n');
   writeFileSync(join(app, 'src', 'products', 'products.controller.ts'), PRODUCTS_CONTROLLER);
 }, 2 * BUILD_TIMEOUT);
 
@@ -109,11 +118,10 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
   it('init adds ErrorHandlingModule.forRoot() to AppModule and creates the catalogue', () => {
     expect(outputs.init).toContain('UPDATE src/app.module.ts');
     expect(outputs.init).toContain('CREATE src/errors/error-codes.ts');
-    const rootModule = read('src/app.module.ts');
-    expect(rootModule).toContain(
+    expect(initModule).toContain(
       "import { AppController } from './app.controller.js';\nimport { ErrorHandlingModule } from 'nestjs-error-handling';",
     );
-    expect(rootModule).toContain('imports: [ErrorHandlingModule.forRoot()],');
+    expect(initModule).toContain('imports: [ErrorHandlingModule.forRoot()],');
     expect(read('src/errors/error-codes.ts')).toContain('export const AppError = defineErrorCodes({');
   });
 
@@ -146,6 +154,22 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
       "OUT_OF_STOCK: { code: 6002, status: 409, message: 'Out of stock' },",
     );
     expect(existsSync(join(app, 'src/errors/out-of-stock.exception.spec.ts'))).toBe(false);
+  });
+
+  it('init --i18n turns translations on in AppModule and writes the English files and the assets entry', () => {
+    expect(outputs.i18n).toContain('CREATE src/i18n/en/errors.json');
+    expect(outputs.i18n).toContain('CREATE src/i18n/en/validation.json');
+    const rootModule = read('src/app.module.ts');
+    expect(rootModule).toContain("import { I18nModule, AcceptLanguageResolver, QueryResolver } from 'nestjs-i18n';");
+    expect(rootModule).toContain('ErrorHandlingModule.forRoot({ i18n: true }), I18nModule.forRoot({');
+    expect(JSON.parse(read('src/i18n/en/errors.json'))).toMatchObject({
+      UNEXPECTED_ERROR: 'Unexpected error',
+      PRODUCT_NOT_FOUND: 'Product not found',
+      OUT_OF_STOCK: 'Out of stock',
+    });
+    expect(JSON.parse(read('nest-cli.json')).compilerOptions.assets).toEqual([
+      { include: 'i18n/**/*', watchAssets: true },
+    ]);
   });
 
   it('--dry-run reports the files without writing them', () => {
@@ -221,6 +245,13 @@ describe('nest g -c nestjs-error-handling (real Nest CLI, installed package)', (
 
       expect(response.status).toBe(500);
       expect(response.body).toMatchObject({ code: 9000, reason: 'UNEXPECTED_ERROR', message: 'Unexpected error' });
+    });
+
+    it("answers in the request's language from the app's translation files", async () => {
+      const response = await request(nestApp.getHttpServer()).get('/products/ledger').set('Accept-Language', 'de');
+
+      expect(response.status).toBe(500);
+      expect(response.body).toMatchObject({ reason: 'UNEXPECTED_ERROR', message: 'Unerwarteter Fehler' });
     });
   });
 });

@@ -16,23 +16,14 @@ import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/ind
 import { useBroker, type Broker, type BrokerKind } from '../support/brokers.js';
 import { LogCapture } from '../support/log-capture.js';
 import { PLATFORMS } from '../support/platforms.js';
-import { startServiceChain, type Hop, type ServiceChain } from '../support/service-chain.js';
-import { EdgeController, ForwardingService } from './fixtures/services.js';
+import { EdgeController, ServiceA, startServiceChain, type Hop, type ServiceChain } from '../support/service-chain.js';
 
 /** The headers a NATS record of the edge's carries: one object, shared by every call that sends it. */
 const sharedHeaders: MsgHdrs = natsHeaders();
 sharedHeaders.set('X-Tenant', 'tenant-7');
 
 @Controller()
-class ServiceB {
-  @MessagePattern('find')
-  find(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found', { details: { productId: 99 } });
-  }
-}
-
-@Controller()
-class ServiceA extends ForwardingService {
+class BrokerServiceA extends ServiceA {
   @EventPattern('audit')
   audit(_data: unknown): void {
     throw new OperatedException(ErrorCode.CONFLICT, 'Audit refused');
@@ -80,10 +71,8 @@ describe.each(['nats', 'redis'] as const)('edge → %s → service A → TCP →
     let chain: ServiceChain;
 
     beforeAll(async () => {
-      chain = await startServiceChain({
-        platform,
-        imports: [logger, ErrorHandlingModule.forRoot()],
-        controllers: { edge: BrokerEdge, a: ServiceA, b: ServiceB },
+      chain = await startServiceChain(platform, [logger, ErrorHandlingModule.forRoot()], [], {
+        controllers: { edge: BrokerEdge, a: BrokerServiceA },
         toA: brokerHop(kind, broker()),
       });
     });
@@ -101,7 +90,6 @@ describe.each(['nats', 'redis'] as const)('edge → %s → service A → TCP →
         code: 4001,
         reason: 'RESOURCE_NOT_FOUND',
         message: 'Product not found',
-        details: { productId: 99 },
         requestId: `hop-${kind}-${platform}`,
       });
       const records = capture.lines.filter((line) => line.reason === 'RESOURCE_NOT_FOUND');

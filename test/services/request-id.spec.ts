@@ -1,24 +1,14 @@
-import { Controller, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { MessagePattern } from '@nestjs/microservices';
+import type { INestApplication, INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
-import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
+import { ErrorHandlingModule } from '../../src/index.js';
 import { RequestContext } from '../../src/services/request-context.js';
 import { RequestContextInterceptor } from '../../src/services/request-context.interceptor.js';
 import { LogCapture } from '../support/log-capture.js';
 import { callerError, createClient } from '../support/microservices.js';
 import { PLATFORMS } from '../support/platforms.js';
 import { startServiceChain, type ServiceChain } from '../support/service-chain.js';
-import { EdgeController, ForwardingService } from './fixtures/services.js';
-
-@Controller()
-class ServiceB {
-  @MessagePattern('find')
-  find(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found');
-  }
-}
 
 const capture = new LogCapture();
 const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
@@ -27,11 +17,7 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
   let chain: ServiceChain;
 
   beforeAll(async () => {
-    chain = await startServiceChain({
-      platform,
-      imports: [logger, ErrorHandlingModule.forRoot()],
-      controllers: { edge: EdgeController, a: ForwardingService, b: ServiceB },
-    });
+    chain = await startServiceChain(platform, [logger, ErrorHandlingModule.forRoot()]);
   });
 
   afterAll(() => chain?.close());
@@ -69,7 +55,7 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
     }
   });
 
-  it('enters a request context only in apps that hold a ClientProxy', () => {
+  it('enters a request context only in apps that declare a ClientProxy', () => {
     expect(chain.edge.get(RequestContext)).toBeInstanceOf(RequestContext);
     expect(chain.a.get(RequestContext)).toBeInstanceOf(RequestContext);
     expect(chain.b.get(RequestContext)).toBeNull();

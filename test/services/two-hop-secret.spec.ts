@@ -5,13 +5,12 @@ import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule } from '../../src/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { PLATFORMS } from '../support/platforms.js';
-import { startServiceChain, type ServiceChain } from '../support/service-chain.js';
-import { EdgeController, ForwardingService } from './fixtures/services.js';
+import { ServiceA, startServiceChain, type ServiceChain } from '../support/service-chain.js';
 
 const MARKER = 'hunter2';
 
 @Controller()
-class ServiceB {
+class ServiceWithSecret {
   @MessagePattern('find')
   find(): never {
     throw new Error(`db password=${MARKER}`);
@@ -22,7 +21,7 @@ class ServiceB {
 const receivedByA: unknown[] = [];
 
 @Controller()
-class ServiceA extends ForwardingService {
+class ServiceCapturingA extends ServiceA {
   @MessagePattern('find')
   async find(): Promise<unknown> {
     try {
@@ -41,10 +40,8 @@ describe.each(PLATFORMS)('a secret in an unexpected error two hops away, edge on
   let chain: ServiceChain;
 
   beforeAll(async () => {
-    chain = await startServiceChain({
-      platform,
-      imports: [logger, ErrorHandlingModule.forRoot({ mode: 'production' })],
-      controllers: { edge: EdgeController, a: ServiceA, b: ServiceB },
+    chain = await startServiceChain(platform, [logger, ErrorHandlingModule.forRoot({ mode: 'production' })], [], {
+      controllers: { a: ServiceCapturingA, b: ServiceWithSecret },
     });
   });
 

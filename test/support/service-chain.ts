@@ -1,59 +1,131 @@
-import { Module, type DynamicModule, type INestApplication, type INestMicroservice, type Type } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Inject,
+  Module,
+  type INestApplication,
+  type INestMicroservice,
+  type ModuleMetadata,
+  type Type,
+} from '@nestjs/common';
 import {
   ClientsModule,
+  MessagePattern,
   Transport,
   type ClientOptions,
   type ClientProviderOptions,
+  type ClientProxy,
   type MicroserviceOptions,
 } from '@nestjs/microservices';
+import { firstValueFrom } from 'rxjs';
+import { ErrorCode, OperatedException } from '../../src/index.js';
 import { createMicroservice, freePort } from './microservices.js';
 import { createApp, type Platform } from './platforms.js';
 
-/** How service A listens, and how the edge's ClientProxy `A` reaches it (TCP unless given). */
+/** What service B's unexpected error says: no hop before B may pass it on. */
+export const SERVICE_SECRET = 'db-password-hunter2';
+
+/** The last hop: `find` is a 404 of the catalogue, `crash` an unexpected error with a secret. */
+@Controller()
+export class ServiceB {
+  @MessagePattern('find')
+  find(): never {
+    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found');
+  }
+
+  @MessagePattern('crash')
+  crash(): never {
+    throw new Error(`connection to ${SERVICE_SECRET} refused`);
+  }
+}
+
+/** The hop in between: passes each call on to B. */
+@Controller()
+export class ServiceA {
+  constructor(@Inject('B') protected readonly b: ClientProxy) {}
+
+  @MessagePattern('find')
+  find(): Promise<unknown> {
+    return firstValueFrom(this.b.send('find', {}));
+  }
+
+  @MessagePattern('crash')
+  crash(): Promise<unknown> {
+    return firstValueFrom(this.b.send('crash', {}));
+  }
+}
+
+/** The HTTP edge: `/products` and `/crash` call the client `A`; `/alone` fails at the edge itself. */
+@Controller()
+export class EdgeController {
+  constructor(@Inject('A') protected readonly a: ClientProxy) {}
+
+  @Get('products')
+  find(): Promise<unknown> {
+    return firstValueFrom(this.a.send('find', {}));
+  }
+
+  @Get('crash')
+  crash(): Promise<unknown> {
+    return firstValueFrom(this.a.send('crash', {}));
+  }
+
+  @Get('alone')
+  alone(): never {
+    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND);
+  }
+}
+
+/** How service A listens, and how the edge's client `A` reaches it. */
 export interface Hop {
   server: MicroserviceOptions;
   client: ClientOptions;
 }
 
-/** A TCP hop on a free port of 127.0.0.1. */
+/** A TCP hop on a port of 127.0.0.1 that was free a moment ago. */
 export async function tcpHop(): Promise<Hop> {
   const options = { host: '127.0.0.1', port: await freePort() };
   return { server: { transport: Transport.TCP, options }, client: { transport: Transport.TCP, options } };
 }
 
-/**
- * Three real apps: an HTTP edge whose ClientProxy `A` calls service A over `toA`, whose
- * ClientProxy `B` calls service B over TCP. Each app imports `imports` (the logger, the module).
- */
+/** Three real apps: an HTTP edge → (TCP unless told) → service A → TCP → service B. */
 export interface ServiceChain {
   edge: INestApplication;
   a: INestMicroservice;
   b: INestMicroservice;
   /** What a client of service A connects with. */
-  toA: Hop['client'];
+  toA: ClientOptions;
   close(): Promise<void>;
 }
 
-export async function startServiceChain(options: {
-  platform: Platform;
-  imports: DynamicModule[];
-  controllers: { edge: Type; a: Type; b: Type };
+/** What a spec may change in the chain: each app's controller (subclasses of the above), the hop to A. */
+export interface ServiceChainOptions {
+  controllers?: { edge?: Type; a?: Type; b?: Type };
   toA?: Hop;
-}): Promise<ServiceChain> {
-  const { platform, imports, controllers } = options;
-  const toA = options.toA ?? (await tcpHop());
+}
+
+/**
+ * Boots the chain, each app importing `imports` (the module, a logger...), the edge also
+ * `edgeImports`.
+ */
+export async function startServiceChain(
+  platform: Platform,
+  imports: NonNullable<ModuleMetadata['imports']>,
+  edgeImports: NonNullable<ModuleMetadata['imports']> = [],
+  { controllers = {}, toA: hopToA }: ServiceChainOptions = {},
+): Promise<ServiceChain> {
+  const toA = hopToA ?? (await tcpHop());
   const toB = await tcpHop();
-  const b = await createMicroservice({ imports, controllers: [controllers.b] }, toB.server);
+  const client = (name: string, { client: options }: Hop) =>
+    ClientsModule.register([{ name, ...options } as ClientProviderOptions]);
+  const b = await createMicroservice({ imports, controllers: [controllers.b ?? ServiceB] }, toB.server);
   const a = await createMicroservice(
-    {
-      imports: [...imports, ClientsModule.register([{ name: 'B', ...toB.client } as ClientProviderOptions])],
-      controllers: [controllers.a],
-    },
+    { imports: [...imports, client('B', toB)], controllers: [controllers.a ?? ServiceA] },
     toA.server,
   );
   @Module({
-    imports: [...imports, ClientsModule.register([{ name: 'A', ...toA.client } as ClientProviderOptions])],
-    controllers: [controllers.edge],
+    imports: [...edgeImports, ...imports, client('A', toA)],
+    controllers: [controllers.edge ?? EdgeController],
   })
   class EdgeModule {}
   const edge = await createApp(platform, { imports: [EdgeModule] });

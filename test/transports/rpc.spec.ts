@@ -92,6 +92,11 @@ class OrdersController {
     throw new RpcException({ status: 404, message: 'Order gone', orderId: 7 });
   }
 
+  @MessagePattern('rpc-500-object')
+  rpc500Object(): never {
+    throw new RpcException({ status: 503, message: `pool exhausted: ${SECRET}`, dsn: `postgres://${SECRET}@db` });
+  }
+
   @MessagePattern('stock')
   stock(): never {
     throw new StockError('sku-1 is gone');
@@ -274,6 +279,20 @@ describe.each(TRANSPORTS)('RPC over $name', ({ broker: brokerKind, options, call
         message: 'Order gone',
         details: { orderId: 7 },
       });
+    });
+
+    it('masks a 5xx RpcException object: neither its message nor its other fields reach the caller', async () => {
+      const error = (await callerError(client, 'rpc-500-object')) as { requestId: string };
+      expect(error).toEqual({
+        code: 5030,
+        reason: 'SERVICE_UNAVAILABLE',
+        status: 503,
+        message: 'Service unavailable',
+        requestId: expect.any(String),
+      });
+      expect(JSON.stringify(error)).not.toContain('hunter2');
+      const [record] = capture.lines.filter((line) => line.requestId === error.requestId);
+      expect(record).toMatchObject({ status: 503, details: { dsn: expect.stringContaining('@db') } });
     });
 
     it('applies @OnError on the controller and, more specific, on the method', async () => {

@@ -116,6 +116,11 @@ class ShopGateway {
     throw new WsException({ message: 'Seat taken', status: 409, field: 'seat' });
   }
 
+  @SubscribeMessage('ws-500-object')
+  ws500Object(): never {
+    throw new WsException({ message: `pool exhausted: ${SECRET}`, status: 500, dsn: `postgres://${SECRET}@db` });
+  }
+
   @SubscribeMessage('ws-object-no-status')
   wsObjectNoStatus(): never {
     throw new WsException({ message: 'Seat unknown', field: 'seat' });
@@ -355,6 +360,17 @@ describe.each(WS_PLATFORMS)('WebSocket gateways on $name', (platform) => {
         status: 404,
         message: 'No such order',
         pattern: 'nest-404',
+      });
+    });
+
+    it('masks a 5xx WsException object: neither its message nor its other fields reach the client', async () => {
+      expect(await exceptionOf(client, 'ws-500-object')).toEqual({
+        code: 9000,
+        reason: 'UNEXPECTED_ERROR',
+        status: 500,
+        message: 'Unexpected error',
+        requestId: expect.any(String),
+        pattern: 'ws-500-object',
       });
     });
 
