@@ -1,6 +1,14 @@
 import { Controller, Get, UseInterceptors, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import {
+  ClientsModule,
+  MessagePattern,
+  Transport,
+  type ClientOptions,
+  type ClientProviderOptions,
+  type ClientProxy,
+  type MicroserviceOptions,
+} from '@nestjs/microservices';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -15,7 +23,7 @@ import { RpcServerSpanInterceptor } from '../../src/telemetry/rpc-server-span.in
 import { TELEMETRY } from '../../src/telemetry/telemetry.constants.js';
 import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
-import { useBroker } from '../support/brokers.js';
+import { useBroker, type Broker } from '../support/brokers.js';
 import { callerError, createClient, createMicroservice, freePort } from '../support/microservices.js';
 import {
   EdgeController,
@@ -226,23 +234,30 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
   });
 });
 
-describe('one trace over Redis', () => {
-  const broker = useBroker('redis');
+/** A service listening on the broker, and its client's options (no reconnecting: a dead broker fails fast). */
+const BROKER_TRANSPORTS = {
+  redis: (broker: Broker) => ({
+    transport: Transport.REDIS,
+    options: { host: broker.host, port: broker.port, retryAttempts: 0, maxRetriesPerRequest: 0 },
+  }),
+  nats: (broker: Broker) => ({ transport: Transport.NATS, options: { servers: broker.url, reconnect: false } }),
+} as const;
+
+// NATS has no packet metadata: the trace context travels as message headers.
+describe.each(['redis', 'nats'] as const)('one trace over %s', (kind) => {
+  const broker = useBroker(kind);
   let service: INestMicroservice;
   let edge: INestApplication;
 
   beforeAll(async () => {
-    const options = { host: broker().host, port: broker().port, retryAttempts: 0, maxRetriesPerRequest: 0 };
+    const hop = BROKER_TRANSPORTS[kind](broker()) as MicroserviceOptions & ClientOptions;
     const traced = ErrorHandlingModule.forRoot({ opentelemetry: true });
-    service = await createMicroservice(
-      { imports: [traced], controllers: [ServiceB] },
-      { transport: Transport.REDIS, options },
-    );
+    service = await createMicroservice({ imports: [traced], controllers: [ServiceB] }, hop);
     edge = await createApp('express', {
       imports: [
         HttpServerSpansModule,
         traced,
-        ClientsModule.register([{ name: 'A', transport: Transport.REDIS, options }]),
+        ClientsModule.register([{ name: 'A', ...hop } as ClientProviderOptions]),
       ],
       controllers: [EdgeController],
     });
@@ -254,7 +269,7 @@ describe('one trace over Redis', () => {
   });
 
   it("serves the call in a span continuing the edge's, where the failure is recorded", async () => {
-    await request(edge.getHttpServer()).get('/products').set('X-Request-Id', 'otel-redis').expect(404);
+    await request(edge.getHttpServer()).get('/products').set('X-Request-Id', `otel-${kind}`).expect(404);
     const spans = await tracing.spans(2);
     const edgeSpan = spanNamed(spans, 'GET /products');
     const serviceSpan = spanNamed(spans, 'find');
@@ -262,7 +277,7 @@ describe('one trace over Redis', () => {
     expect(serviceSpan.parentSpanContext?.spanId).toBe(edgeSpan.spanContext().spanId);
     expect(recorded(serviceSpan)).toEqual({
       events: [{ name: 'exception', 'exception.type': 'OperatedException', 'exception.message': 'Product not found' }],
-      attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001, 'app.request_id': 'otel-redis' },
+      attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001, 'app.request_id': `otel-${kind}` },
       status: { code: SpanStatusCode.UNSET },
     });
   });
