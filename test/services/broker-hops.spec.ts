@@ -1,22 +1,14 @@
 import { headers as natsHeaders, type MsgHdrs } from '@nats-io/transport-node';
 import { Controller, Get } from '@nestjs/common';
-import {
-  Ctx,
-  EventPattern,
-  MessagePattern,
-  NatsContext,
-  NatsRecordBuilder,
-  Transport,
-  type MicroserviceOptions,
-} from '@nestjs/microservices';
+import { Ctx, EventPattern, MessagePattern, NatsContext, NatsRecordBuilder } from '@nestjs/microservices';
 import { LoggerModule } from 'nestjs-pino';
 import { firstValueFrom } from 'rxjs';
 import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
-import { useBroker, type Broker, type BrokerKind } from '../support/brokers.js';
+import { useBroker } from '../support/brokers.js';
 import { LogCapture } from '../support/log-capture.js';
 import { PLATFORMS } from '../support/platforms.js';
-import { EdgeController, ServiceA, startServiceChain, type Hop, type ServiceChain } from '../support/service-chain.js';
+import { brokerHop, EdgeController, ServiceA, startServiceChain, type ServiceChain } from '../support/service-chain.js';
 
 /** The headers a NATS record of the edge's carries: one object, shared by every call that sends it. */
 const sharedHeaders: MsgHdrs = natsHeaders();
@@ -51,15 +43,6 @@ class BrokerEdge extends EdgeController {
   }
 }
 
-/** Service A listening on the broker, and the edge's client of it. */
-function brokerHop(kind: BrokerKind, broker: Broker): Hop {
-  const [transport, options] =
-    kind === 'nats'
-      ? [Transport.NATS, { servers: broker.url, reconnect: false }]
-      : [Transport.REDIS, { host: broker.host, port: broker.port, retryAttempts: 0, maxRetriesPerRequest: 0 }];
-  return { server: { transport, options } as MicroserviceOptions, client: { transport, options } as Hop['client'] };
-}
-
 // One capture for the file: nestjs-pino makes its pino instance once per process.
 const capture = new LogCapture();
 const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
@@ -73,7 +56,7 @@ describe.each(['nats', 'redis'] as const)('edge → %s → service A → TCP →
     beforeAll(async () => {
       chain = await startServiceChain(platform, [logger, ErrorHandlingModule.forRoot()], [], {
         controllers: { edge: BrokerEdge, a: BrokerServiceA },
-        toA: brokerHop(kind, broker()),
+        toA: brokerHop(broker()),
       });
     });
 

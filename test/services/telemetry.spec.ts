@@ -1,14 +1,6 @@
 import { Controller, Get, UseInterceptors, type INestApplication, type INestMicroservice } from '@nestjs/common';
 import { ApplicationConfig } from '@nestjs/core';
-import {
-  ClientsModule,
-  MessagePattern,
-  Transport,
-  type ClientOptions,
-  type ClientProviderOptions,
-  type ClientProxy,
-  type MicroserviceOptions,
-} from '@nestjs/microservices';
+import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
 import { Field, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { Test } from '@nestjs/testing';
 import { SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
@@ -23,10 +15,12 @@ import { RpcServerSpanInterceptor } from '../../src/telemetry/rpc-server-span.in
 import { TELEMETRY } from '../../src/telemetry/telemetry.constants.js';
 import { GRAPHQL_DRIVERS, postGraphql } from '../support/graphql.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
-import { useBroker, type Broker } from '../support/brokers.js';
+import { useBroker } from '../support/brokers.js';
 import { callerError, createClient, createMicroservice, freePort } from '../support/microservices.js';
 import {
+  brokerHop,
   EdgeController,
+  registerClient,
   SERVICE_SECRET,
   ServiceB,
   startServiceChain,
@@ -234,15 +228,6 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
   });
 });
 
-/** A service listening on the broker, and its client's options (no reconnecting: a dead broker fails fast). */
-const BROKER_TRANSPORTS = {
-  redis: (broker: Broker) => ({
-    transport: Transport.REDIS,
-    options: { host: broker.host, port: broker.port, retryAttempts: 0, maxRetriesPerRequest: 0 },
-  }),
-  nats: (broker: Broker) => ({ transport: Transport.NATS, options: { servers: broker.url, reconnect: false } }),
-} as const;
-
 // NATS has no packet metadata: the trace context travels as message headers.
 describe.each(['redis', 'nats'] as const)('one trace over %s', (kind) => {
   const broker = useBroker(kind);
@@ -250,15 +235,11 @@ describe.each(['redis', 'nats'] as const)('one trace over %s', (kind) => {
   let edge: INestApplication;
 
   beforeAll(async () => {
-    const hop = BROKER_TRANSPORTS[kind](broker()) as MicroserviceOptions & ClientOptions;
+    const hop = brokerHop(broker());
     const traced = ErrorHandlingModule.forRoot({ opentelemetry: true });
-    service = await createMicroservice({ imports: [traced], controllers: [ServiceB] }, hop);
+    service = await createMicroservice({ imports: [traced], controllers: [ServiceB] }, hop.server);
     edge = await createApp('express', {
-      imports: [
-        HttpServerSpansModule,
-        traced,
-        ClientsModule.register([{ name: 'A', ...hop } as ClientProviderOptions]),
-      ],
+      imports: [HttpServerSpansModule, traced, registerClient('A', hop)],
       controllers: [EdgeController],
     });
   });

@@ -5,6 +5,7 @@ import {
   Module,
   type INestApplication,
   type INestMicroservice,
+  type DynamicModule,
   type ModuleMetadata,
   type Type,
 } from '@nestjs/common';
@@ -19,6 +20,7 @@ import {
 } from '@nestjs/microservices';
 import { firstValueFrom } from 'rxjs';
 import { ErrorCode, OperatedException } from '../../src/index.js';
+import type { Broker } from './brokers.js';
 import { createMicroservice, freePort } from './microservices.js';
 import { createApp, type Platform } from './platforms.js';
 
@@ -88,6 +90,20 @@ export async function tcpHop(): Promise<Hop> {
   return { server: { transport: Transport.TCP, options }, client: { transport: Transport.TCP, options } };
 }
 
+/** A hop over a real broker (its clients give up at once when the broker is gone, so a test fails fast). */
+export function brokerHop(broker: Broker): Hop {
+  const [transport, options] =
+    broker.kind === 'nats'
+      ? [Transport.NATS, { servers: broker.url, reconnect: false }]
+      : [Transport.REDIS, { host: broker.host, port: broker.port, retryAttempts: 0, maxRetriesPerRequest: 0 }];
+  return { server: { transport, options } as MicroserviceOptions, client: { transport, options } as ClientOptions };
+}
+
+/** `ClientsModule.register` of one client named `name` that reaches `hop`. */
+export function registerClient(name: string, { client }: Hop): DynamicModule {
+  return ClientsModule.register([{ name, ...client } as ClientProviderOptions]);
+}
+
 /** Three real apps: an HTTP edge → (TCP unless told) → service A → TCP → service B. */
 export interface ServiceChain {
   edge: INestApplication;
@@ -116,15 +132,13 @@ export async function startServiceChain(
 ): Promise<ServiceChain> {
   const toA = hopToA ?? (await tcpHop());
   const toB = await tcpHop();
-  const client = (name: string, { client: options }: Hop) =>
-    ClientsModule.register([{ name, ...options } as ClientProviderOptions]);
   const b = await createMicroservice({ imports, controllers: [controllers.b ?? ServiceB] }, toB.server);
   const a = await createMicroservice(
-    { imports: [...imports, client('B', toB)], controllers: [controllers.a ?? ServiceA] },
+    { imports: [...imports, registerClient('B', toB)], controllers: [controllers.a ?? ServiceA] },
     toA.server,
   );
   @Module({
-    imports: [...edgeImports, ...imports, client('A', toA)],
+    imports: [...edgeImports, ...imports, registerClient('A', toA)],
     controllers: [controllers.edge ?? EdgeController],
   })
   class EdgeModule {}
