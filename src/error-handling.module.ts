@@ -45,6 +45,7 @@ import { answerRouterErrors } from './http-limits/router-errors.js';
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
+import { sendMetadataAsNatsHeaders } from './services/nats-headers.js';
 import { handlesMessagePatterns, RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
 import { TELEMETRY } from './telemetry/telemetry.constants.js';
 import { Telemetry } from './telemetry/telemetry.js';
@@ -70,6 +71,17 @@ const GATEWAYS_FILTERED = Symbol('GATEWAYS_FILTERED');
 /** The module's filter as failures Nest's routing does not hand to filters get it (streams, client errors). */
 const PLATFORM_ERRORS_FILTER = Symbol('PLATFORM_ERRORS_FILTER');
 const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
+
+/** The context ClientProxy calls take the request id from (and, with `opentelemetry`, the trace context). */
+function newRequestContext(
+  { requestIdHeader }: ResolvedErrorHandlingOptions,
+  telemetry: Telemetry | undefined,
+): RequestContext {
+  return new RequestContext(
+    requestIdHeader.toLowerCase(),
+    telemetry && ((packet) => telemetry.injectTraceContext(packet)),
+  );
+}
 
 /**
  * Import once in the root module: it registers the global filter, and the guard and pipe where
@@ -160,18 +172,24 @@ const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
       inject: [ROUTE_CONTEXT_NEEDED],
     },
     {
-      provide: RequestContextInterceptor,
-      useFactory: (responders: Responders) => new RequestContextInterceptor(responders),
-      inject: [Responders],
+      // Only where the app declares a ClientProxy (null otherwise): decided now, from the
+      // declarations, since a microservice started by `listen()` builds its handlers before any
+      // lifecycle hook runs, and the request-id hook is installed before bootstrap.
+      provide: RequestContext,
+      useFactory: (
+        modules: ModulesContainer,
+        options: ResolvedErrorHandlingOptions,
+        telemetry: Telemetry | undefined,
+      ) => (declaresClientProxy(modules) ? newRequestContext(options, telemetry) : null),
+      inject: [ModulesContainer, OPTIONS, TELEMETRY],
     },
     {
-      // Global only where the app declares a ClientProxy: a global interceptor puts every route
-      // on Nest's Observable pipeline. Decided now, since a microservice started by `listen()`
-      // builds its handlers before any lifecycle hook runs.
+      // Global only with a request context: a global interceptor puts every route on Nest's
+      // Observable pipeline.
       provide: APP_INTERCEPTOR,
-      useFactory: (modules: ModulesContainer, interceptor: RequestContextInterceptor) =>
-        declaresClientProxy(modules) ? interceptor : null,
-      inject: [ModulesContainer, RequestContextInterceptor],
+      useFactory: (responders: Responders, context: RequestContext | null) =>
+        context === null ? null : new RequestContextInterceptor(responders, context),
+      inject: [Responders, RequestContext],
     },
     {
       // Only with `opentelemetry`, in an app that handles messages: a service needs its caller's
@@ -235,7 +253,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly adapterHost: HttpAdapterHost,
     private readonly modules: ModulesContainer,
     @Inject(PLATFORM_ERRORS_FILTER) private readonly platformErrorsFilter: ErrorHandlingFilter,
-    private readonly requestContext: RequestContextInterceptor,
+    @Inject(RequestContext) private readonly requestContext: RequestContext | null,
     @Optional() @Inject(TELEMETRY) private readonly telemetry: Telemetry | undefined,
   ) {
     super();
@@ -248,13 +266,13 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   onApplicationBootstrap(): void {
     const clients = clientProxiesOf(this.modules);
     if (clients.size === 0) return;
-    const { telemetry } = this;
-    const context = new RequestContext(
-      this.options.requestIdHeader.toLowerCase(),
-      telemetry && ((packet) => telemetry.injectTraceContext(packet)),
-    );
-    for (const client of clients) context.propagateThrough(client);
-    this.requestContext.context = context;
+    // A client of an app that declares none (a factory's) still sends the trace context; no
+    // request enters a context there, so its calls carry no request id.
+    const context = this.requestContext ?? newRequestContext(this.options, this.telemetry);
+    for (const client of clients) {
+      context.propagateThrough(client);
+      sendMetadataAsNatsHeaders(client);
+    }
   }
 
   /**
@@ -264,7 +282,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
   configure(): void {
     const adapter = this.adapterHost.httpAdapter;
     if (adapter) {
-      installRequestIdHook(adapter, this.options.requestIdHeader);
+      installRequestIdHook(adapter, this.options.requestIdHeader, this.requestContext ?? undefined);
       keepNumericGraphqlCodes(adapter);
       answerStreamErrors(adapter, this.platformErrorsFilter);
       answerClientErrors(adapter, this.platformErrorsFilter);

@@ -34,3 +34,20 @@ export function requestIdOf(request: unknown, headerName: string): string {
   raw.id ??= id;
   return id;
 }
+
+/** The ids made for calls that came without one, by the object that stands for the call. */
+const madeCallIds = new WeakMap<object, string>();
+
+/**
+ * The id of a call outside HTTP: `incoming` when well-formed, else one made once per `call` (the
+ * object that stands for it: an RPC context, a message's data, gRPC metadata), so that the
+ * interceptor, whose ClientProxy calls carry it, and the failure's record agree. A call with
+ * nothing to hold it by (a primitive message) gets a new id each time it is asked.
+ */
+export function callRequestIdOf(call: unknown, incoming: unknown): string {
+  if (isWellFormedRequestId(incoming)) return incoming;
+  if (call === null || typeof call !== 'object') return randomUUID();
+  let id = madeCallIds.get(call);
+  if (id === undefined) madeCallIds.set(call, (id = randomUUID()));
+  return id;
+}

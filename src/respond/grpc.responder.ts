@@ -1,10 +1,9 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { of, throwError, type Observable } from 'rxjs';
 import type { CallIdentity, Failure, DebugInfo as FailureDebugInfo } from '../describe/failure.js';
 import { stringifySafely } from '../internal/json.js';
 import { read } from '../internal/thrown-value.js';
-import { isWellFormedRequestId } from '../request-id/request-id.js';
+import { callRequestIdOf } from '../request-id/request-id.js';
 import { fallbackEnvelopeOf } from './error-body.formats.js';
 import { encodeStatusDetails, type DebugInfo, type FieldViolation, type StatusDetails } from './grpc-status-details.js';
 import type { Responder } from './responder.interfaces.js';
@@ -159,8 +158,8 @@ export class GrpcResponder implements Responder {
   }
 
   requestIdOf(host: ArgumentsHost): string {
-    const [incoming] = grpcCallArgsOf(host)!.metadata.get(this.requestIdKey);
-    return isWellFormedRequestId(incoming) ? incoming : randomUUID();
+    const { metadata } = grpcCallArgsOf(host)!;
+    return callRequestIdOf(metadata, metadata.get(this.requestIdKey)[0]);
   }
 
   requestOf(): undefined {

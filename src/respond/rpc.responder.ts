@@ -1,9 +1,8 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { defer, mergeAll, throwError, type Observable } from 'rxjs';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read } from '../internal/thrown-value.js';
-import { isWellFormedRequestId } from '../request-id/request-id.js';
+import { callRequestIdOf } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
 import type { Responder } from './responder.interfaces.js';
 
@@ -22,28 +21,34 @@ function callOptional(context: unknown, method: string): unknown {
 }
 
 /**
- * The value of header `name` (lower-case) in a NATS `MsgHdrs`, whatever case the sender wrote it in:
- * NATS keeps header names as sent and its `get` matches them exactly, while Nest's `NatsRecordBuilder`
- * passes on whatever names the caller chose. Undefined when absent or not such headers.
+ * A NATS `MsgHdrs` as packet metadata: each header under its lower-cased name, whatever case the
+ * sender wrote it in (NATS keeps names as sent and its `get` matches them exactly, while Nest's
+ * `NatsRecordBuilder` passes on whatever names the caller chose). Undefined when not such headers.
  */
-function headerOf(headers: unknown, name: string): unknown {
+function headersAsMetadata(headers: unknown): Record<string, unknown> | undefined {
   const keys = callOptional(headers, 'keys');
-  if (!Array.isArray(keys)) return undefined;
-  const key = keys.find((candidate) => typeof candidate === 'string' && candidate.toLowerCase() === name);
-  if (key === undefined) return undefined;
   const get = read(headers, 'get');
-  if (typeof get !== 'function') return undefined;
-  try {
-    const value: unknown = get.call(headers, key);
-    return value === '' ? undefined : value;
-  } catch {
-    return undefined;
+  if (!Array.isArray(keys) || typeof get !== 'function') return undefined;
+  const metadata: Record<string, unknown> = {};
+  for (const key of keys) {
+    if (typeof key !== 'string') continue;
+    try {
+      const value: unknown = get.call(headers, key);
+      if (value !== '') metadata[key.toLowerCase()] ??= value;
+    } catch {
+      // A header that cannot be read is not there.
+    }
   }
+  return metadata;
 }
 
-/** The packet metadata a calling ClientProxy sent (TCP and Redis contexts have it), else undefined. */
+/**
+ * The packet metadata a calling ClientProxy sent: TCP and Redis contexts have it; on NATS, the
+ * message headers, where the module's NATS clients send it (`src/services/nats-headers.ts`).
+ */
 export function packetMetadataOf(host: ArgumentsHost): unknown {
-  return callOptional(host.getArgByIndex(1), 'getMetadata');
+  const context = host.getArgByIndex(1);
+  return callOptional(context, 'getMetadata') ?? headersAsMetadata(callOptional(context, 'getHeaders'));
 }
 
 /**
@@ -60,13 +65,10 @@ export class RpcResponder implements Responder {
 
   /**
    * From the packet metadata a calling ClientProxy sent (TCP, Redis) or the message headers (NATS),
-   * when well-formed; else a new one.
+   * when well-formed; else one made once for the call.
    */
   requestIdOf(host: ArgumentsHost): string {
-    const incoming =
-      read(packetMetadataOf(host), this.requestIdKey) ??
-      headerOf(callOptional(host.getArgByIndex(1), 'getHeaders'), this.requestIdKey);
-    return isWellFormedRequestId(incoming) ? incoming : randomUUID();
+    return callRequestIdOf(host.getArgByIndex(1), read(packetMetadataOf(host), this.requestIdKey));
   }
 
   requestOf(): undefined {

@@ -2,7 +2,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read, stringProperty } from '../internal/thrown-value.js';
-import { isWellFormedRequestId } from '../request-id/request-id.js';
+import { callRequestIdOf } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
 import type { Responder } from './responder.interfaces.js';
 
@@ -70,8 +70,8 @@ export class WsResponder implements Responder {
    * `exception` event to the message it sent.
    */
   requestIdOf(host: ArgumentsHost): string {
-    const incoming = read(host.getArgByIndex(1), REQUEST_ID_FIELD);
-    return isWellFormedRequestId(incoming) ? incoming : randomUUID();
+    const data: unknown = host.getArgByIndex(1);
+    return callRequestIdOf(data, read(data, REQUEST_ID_FIELD));
   }
 
   requestOf(): undefined {

@@ -6,17 +6,17 @@ import type { RequestContext } from './request-context.js';
 /**
  * Runs every handler (HTTP, RPC, WebSocket, GraphQL) inside its call's request context, so the
  * ClientProxy calls it makes carry the call's request id: at a service, the id its caller sent.
- * Passes calls through untouched in an app without a ClientProxy.
+ * Global only in an app that declares a ClientProxy. (HTTP requests enter the context earlier, in
+ * the request-id hook, for middleware and guards; entering again here costs little.)
  */
 export class RequestContextInterceptor implements NestInterceptor {
-  /** Set at bootstrap, once every provider exists, only if one of them is a ClientProxy. */
-  context: RequestContext | undefined;
-
-  constructor(private readonly responders: Responders) {}
+  constructor(
+    private readonly responders: Responders,
+    private readonly context: RequestContext,
+  ) {}
 
   intercept(host: ExecutionContext, next: CallHandler): Observable<unknown> {
     const { context } = this;
-    if (context === undefined) return next.handle();
     const requestId = this.responders.for(host)?.requestIdOf(host);
     if (requestId === undefined) return next.handle();
     // Nest binds the handler's async context when handle() is called: call it inside the store.

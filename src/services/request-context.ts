@@ -57,9 +57,18 @@ export class RequestContext {
     private readonly alsoSend?: (packet: { metadata?: Record<string, string> }) => void,
   ) {}
 
-  /** The seam for whatever enters a request (the interceptor; an HTTP hook could call it too). */
+  /** The seam for whatever enters a request (the interceptor, the request-id hook on express). */
   run<T>(requestId: string, callback: () => T): T {
     return this.storage.run(requestId, callback);
+  }
+
+  /**
+   * Makes the rest of the current execution part of the call `requestId`, for an entry point
+   * whose framework code runs after it returns (fastify's listener runs after the request-id
+   * hook's on one event, so `run` would not reach it).
+   */
+  enter(requestId: string): void {
+    this.storage.enterWith(requestId);
   }
 
   /** Composes with a hook the user set: theirs runs first, and a request id they set is kept. */

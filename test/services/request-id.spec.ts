@@ -3,8 +3,10 @@ import { ApplicationConfig } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
 import { ErrorHandlingModule } from '../../src/index.js';
+import { RequestContext } from '../../src/services/request-context.js';
 import { RequestContextInterceptor } from '../../src/services/request-context.interceptor.js';
 import { LogCapture } from '../support/log-capture.js';
+import { callerError, createClient } from '../support/microservices.js';
 import { PLATFORMS } from '../support/platforms.js';
 import { startServiceChain, type ServiceChain } from '../support/service-chain.js';
 
@@ -42,15 +44,29 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
     expect(records[2].upstream).toEqual({ requestId: 'client-id-1', code: 4001, reason: 'RESOURCE_NOT_FOUND' });
   });
 
-  it('enters a request context only in apps that hold a ClientProxy', () => {
-    expect(chain.edge.get(RequestContextInterceptor).context).toBeDefined();
-    expect(chain.a.get(RequestContextInterceptor).context).toBeDefined();
-    expect(chain.b.get(RequestContextInterceptor).context).toBeUndefined();
+  it('gives a call that came without an id one id, in the hop it makes and in its own record', async () => {
+    const caller = await createClient(chain.toA);
+    try {
+      const error = (await callerError(caller, 'find')) as { requestId: string };
+      const records = capture.lines.filter((line) => line.reason === 'RESOURCE_NOT_FOUND');
+      expect(records.map((line) => line.requestId)).toEqual([error.requestId, error.requestId]);
+    } finally {
+      await caller.close();
+    }
+  });
+
+  it('enters a request context only in apps that declare a ClientProxy', () => {
+    expect(chain.edge.get(RequestContext)).toBeInstanceOf(RequestContext);
+    expect(chain.a.get(RequestContext)).toBeInstanceOf(RequestContext);
+    expect(chain.b.get(RequestContext)).toBeNull();
   });
 
   it('makes its interceptor global only in apps that declare a ClientProxy', () => {
     const globalIn = (app: INestApplication | INestMicroservice) =>
-      app.get(ApplicationConfig).getGlobalInterceptors().includes(app.get(RequestContextInterceptor));
+      app
+        .get(ApplicationConfig)
+        .getGlobalInterceptors()
+        .some((interceptor) => interceptor instanceof RequestContextInterceptor);
     expect([globalIn(chain.edge), globalIn(chain.a), globalIn(chain.b)]).toEqual([true, true, false]);
   });
 });

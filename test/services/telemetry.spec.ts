@@ -18,7 +18,9 @@ import { createApp, PLATFORMS } from '../support/platforms.js';
 import { useBroker } from '../support/brokers.js';
 import { callerError, createClient, createMicroservice, freePort } from '../support/microservices.js';
 import {
+  brokerHop,
   EdgeController,
+  registerClient,
   SERVICE_SECRET,
   ServiceB,
   startServiceChain,
@@ -226,24 +228,18 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
   });
 });
 
-describe('one trace over Redis', () => {
-  const broker = useBroker('redis');
+// NATS has no packet metadata: the trace context travels as message headers.
+describe.each(['redis', 'nats'] as const)('one trace over %s', (kind) => {
+  const broker = useBroker(kind);
   let service: INestMicroservice;
   let edge: INestApplication;
 
   beforeAll(async () => {
-    const options = { host: broker().host, port: broker().port, retryAttempts: 0, maxRetriesPerRequest: 0 };
+    const hop = brokerHop(broker());
     const traced = ErrorHandlingModule.forRoot({ opentelemetry: true });
-    service = await createMicroservice(
-      { imports: [traced], controllers: [ServiceB] },
-      { transport: Transport.REDIS, options },
-    );
+    service = await createMicroservice({ imports: [traced], controllers: [ServiceB] }, hop.server);
     edge = await createApp('express', {
-      imports: [
-        HttpServerSpansModule,
-        traced,
-        ClientsModule.register([{ name: 'A', transport: Transport.REDIS, options }]),
-      ],
+      imports: [HttpServerSpansModule, traced, registerClient('A', hop)],
       controllers: [EdgeController],
     });
   });
@@ -254,7 +250,7 @@ describe('one trace over Redis', () => {
   });
 
   it("serves the call in a span continuing the edge's, where the failure is recorded", async () => {
-    await request(edge.getHttpServer()).get('/products').set('X-Request-Id', 'otel-redis').expect(404);
+    await request(edge.getHttpServer()).get('/products').set('X-Request-Id', `otel-${kind}`).expect(404);
     const spans = await tracing.spans(2);
     const edgeSpan = spanNamed(spans, 'GET /products');
     const serviceSpan = spanNamed(spans, 'find');
@@ -262,7 +258,7 @@ describe('one trace over Redis', () => {
     expect(serviceSpan.parentSpanContext?.spanId).toBe(edgeSpan.spanContext().spanId);
     expect(recorded(serviceSpan)).toEqual({
       events: [{ name: 'exception', 'exception.type': 'OperatedException', 'exception.message': 'Product not found' }],
-      attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001, 'app.request_id': 'otel-redis' },
+      attributes: { 'error.type': 'RESOURCE_NOT_FOUND', 'app.error.code': 4001, 'app.request_id': `otel-${kind}` },
       status: { code: SpanStatusCode.UNSET },
     });
   });

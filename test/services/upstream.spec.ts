@@ -1,34 +1,13 @@
 import { Controller, Get, Inject, Module, Param, type INestApplication, type INestMicroservice } from '@nestjs/common';
-import { ClientsModule, MessagePattern, Transport, type ClientProxy } from '@nestjs/microservices';
+import { ClientsModule, Transport, type ClientProxy } from '@nestjs/microservices';
 import { LoggerModule } from 'nestjs-pino';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { firstValueFrom, timeout } from 'rxjs';
 import request from 'supertest';
-import { ErrorCode, ErrorHandlingModule, isUpstreamEnvelope, OperatedException } from '../../src/index.js';
+import { ErrorCode, ErrorHandlingModule, isUpstreamEnvelope } from '../../src/index.js';
 import { LogCapture } from '../support/log-capture.js';
 import { createMicroservice, freePort } from '../support/microservices.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
-
-const SECRET = 'db password=hunter2';
-
-@Controller()
-class ProductsService {
-  @MessagePattern('find')
-  find(): never {
-    throw new OperatedException(ErrorCode.RESOURCE_NOT_FOUND, 'Product not found', { details: { productId: 99 } });
-  }
-
-  @MessagePattern('crash')
-  crash(): never {
-    throw new Error(`query failed: ${SECRET}`);
-  }
-
-  @MessagePattern('slow')
-  async slow(): Promise<string> {
-    await sleep(2_000);
-    return 'late';
-  }
-}
+import { ProductsService } from './fixtures/services.js';
 
 @Controller()
 class EdgeController {
