@@ -24,6 +24,7 @@ import {
   MEMORY_SERVER,
   NEST_SERVERS,
   RAW_SERVER,
+  RPC_SERVERS,
   SHARED_SERVERS,
 } from './lib/scenarios.mjs';
 import { ServerProcess } from './lib/server-process.mjs';
@@ -100,6 +101,7 @@ async function benchPlatform(platform, comparisons, sharedServers, settings) {
   const names = [...new Set(serverNames)].filter((name) => !SHARED_SERVERS.includes(name));
   const started = await Promise.all(
     names.map((name) => {
+      if (RPC_SERVERS[name]) return startServer(name, 'rpc-server.js', RPC_SERVERS[name], settings);
       const config = { platform, ...NEST_SERVERS[name], pinoFile: path.join(LOG_DIR, `${name}-${platform}.pino.log`) };
       return startServer(`${name}-${platform}`, 'nest-server.js', config, settings);
     }),
@@ -170,7 +172,8 @@ async function main() {
   const memoryChecks = [];
   try {
     for (const platform of settings.platforms) {
-      const { results, memory } = await benchPlatform(platform, comparisons, sharedServers, settings);
+      const onPlatform = comparisons.filter((comparison) => comparison.platforms?.includes(platform) ?? true);
+      const { results, memory } = await benchPlatform(platform, onPlatform, sharedServers, settings);
       tablesByPlatform.set(platform, results);
       if (memory) memoryChecks.push(memory);
     }

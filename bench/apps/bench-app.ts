@@ -1,4 +1,4 @@
-import { DynamicModule, INestApplication, Module, RequestMethod, ValidationPipe } from '@nestjs/common';
+import { DynamicModule, INestApplication, Module, RequestMethod, type Type, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -21,6 +21,25 @@ export interface BenchAppConfig {
   pinoFile?: string;
   /** false leaves out the controller declaring `@OnError` (so the module installs no route guard). */
   onError?: boolean;
+  /** GraphQL through Apollo (express), with a resolver that fails. */
+  graphql?: boolean;
+  /** Declares a ClientProxy (never called): the module then runs every handler in its request context. */
+  clientProxy?: boolean;
+}
+
+/** Loaded only by the servers that use them, so the others run without GraphQL or microservices. */
+async function graphqlImports(): Promise<{ module: DynamicModule; resolver: Type }> {
+  const [{ GraphQLModule }, { ApolloDriver }, { ProductsResolver }] = await Promise.all([
+    import('@nestjs/graphql'),
+    import('@nestjs/apollo'),
+    import('./products.resolver.js'),
+  ]);
+  return { module: GraphQLModule.forRoot({ driver: ApolloDriver, autoSchemaFile: true }), resolver: ProductsResolver };
+}
+
+async function clientProxyModule(): Promise<DynamicModule> {
+  const { ClientsModule, Transport } = await import('@nestjs/microservices');
+  return ClientsModule.register([{ name: 'PRICING', transport: Transport.TCP, options: { port: 1 } }]);
 }
 
 /**
@@ -50,9 +69,16 @@ export async function createBenchApp(config: BenchAppConfig): Promise<INestAppli
       ? await pinoLogging(config.pinoFile ?? 'bench-pino.log', config.errorHandling)
       : undefined;
   if (pino) imports.push(pino.module);
+  const providers: Type[] = [];
+  if (config.graphql) {
+    const graphql = await graphqlImports();
+    imports.push(graphql.module);
+    providers.push(graphql.resolver);
+  }
+  if (config.clientProxy) imports.push(await clientProxyModule());
 
   const controllers = config.onError === false ? [BenchController] : [BenchController, MappedErrorsController];
-  @Module({ imports, controllers })
+  @Module({ imports, controllers, providers })
   class BenchAppModule {}
 
   const adapter = config.platform === 'express' ? new ExpressAdapter() : new FastifyAdapter();

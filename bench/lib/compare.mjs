@@ -1,5 +1,6 @@
 import { load, probe } from './load.mjs';
-import { mismatchOf } from './scenarios.mjs';
+import { rpcLoad, rpcProbe } from './rpc-load.mjs';
+import { mismatchOf, requestLabel } from './scenarios.mjs';
 import { median } from './stats.mjs';
 
 const SIDES = ['baseline', 'candidate'];
@@ -20,17 +21,14 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
         unavailable: `server ${name} is not running: ${firstLine(server?.message ?? 'not started')}`,
       };
     }
-    const mismatch = mismatchOf(route, await probe(server.url, route.request));
+    const mismatch = mismatchOf(route, await probeOf(server, route));
     if (mismatch) return { comparison, unavailable: mismatch };
   }
   for (const side of SIDES) {
     const { server: name, route } = comparison[side];
-    const key = `${name} ${route.request.method ?? 'GET'} ${route.request.path}`;
+    const key = `${name} ${requestLabel(route)}`;
     if (warmedRoutes.has(key) || settings.warmup === 0) continue;
-    await load(servers.get(name).url, [route.request], {
-      connections: settings.connections,
-      duration: settings.warmup,
-    });
+    await loadOf(servers.get(name), route, { connections: settings.connections, duration: settings.warmup });
     warmedRoutes.add(key);
   }
   const runs = { baseline: [], candidate: [] };
@@ -54,12 +52,20 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
 /** One measured window, and the server's CPU time over it per request served, in microseconds. */
 async function measuredRun(server, route, settings) {
   const cpuBefore = await server.cpuMicros();
-  const run = await load(server.url, [route.request], {
-    connections: settings.connections,
-    duration: settings.duration,
-  });
+  const run = await loadOf(server, route, { connections: settings.connections, duration: settings.duration });
   const cpu = (await server.cpuMicros()) - cpuBefore;
   return { ...run, cpuPerRequest: cpu / Math.max(1, run.completed) };
+}
+
+/** HTTP routes go through autocannon; `transport: 'tcp'` ones through Nest's TCP client. */
+function loadOf(server, route, options) {
+  return route.transport === 'tcp'
+    ? rpcLoad(server.port, route.request, options)
+    : load(server.url, [route.request], options);
+}
+
+function probeOf(server, route) {
+  return route.transport === 'tcp' ? rpcProbe(server.port, route.request) : probe(server.url, route.request);
 }
 
 function summarize(runs, expectedStatus) {

@@ -18,6 +18,15 @@ export const NEST_SERVERS = {
   'nest-pino': { errorHandling: false, validation: false, logging: 'pino' },
   'module-pino': { errorHandling: true, validation: false, logging: 'pino' },
   'module-quiet': { errorHandling: true, validation: false, logging: 'off' },
+  'nest-graphql': { errorHandling: false, validation: false, logging: 'nest', graphql: true },
+  'module-graphql': { errorHandling: true, validation: false, logging: 'nest', graphql: true },
+  'nest-client': { errorHandling: false, validation: false, logging: 'nest', onError: false, clientProxy: true },
+  'module-client': { errorHandling: true, validation: false, logging: 'nest', onError: false, clientProxy: true },
+};
+/** Nest microservices on TCP (`rpc-server.js`), with and without the module: no HTTP platform. */
+export const RPC_SERVERS = {
+  'nest-rpc': { errorHandling: false },
+  'module-rpc': { errorHandling: true },
 };
 /** Platform-free: node:http alone. */
 export const RAW_SERVER = 'raw-http';
@@ -75,6 +84,28 @@ export const ROUTES = {
     status: 404,
     body: (json) => json?.code === 4001 && json.reason === 'RESOURCE_NOT_FOUND',
   },
+  nestGraphqlNotFound: {
+    request: { method: 'POST', path: '/graphql', body: { query: '{ nestProduct }' } },
+    status: 200,
+    body: (json) => json?.errors?.length === 1,
+  },
+  operatedGraphqlNotFound: {
+    request: { method: 'POST', path: '/graphql', body: { query: '{ operatedProduct }' } },
+    status: 200,
+    body: (json) => json?.errors?.length === 1 && isEnvelope(json.errors[0].extensions, 4001),
+  },
+  nestRpcNotFound: {
+    transport: 'tcp',
+    request: { pattern: 'nest.product' },
+    status: 404,
+    body: (error) => error?.status === 404,
+  },
+  operatedRpcNotFound: {
+    transport: 'tcp',
+    request: { pattern: 'operated.product' },
+    status: 404,
+    body: (error) => isEnvelope(error, 4001),
+  },
   mappedPlain: { request: { path: '/mapped/plain' }, status: 404, body: (json) => isEnvelope(json, 4001) },
   mappedDomain: { request: { path: '/mapped/domain' }, status: 404, body: (json) => isEnvelope(json, 4001) },
 };
@@ -87,7 +118,7 @@ const NEST_NOT_FOUND = side('Nest default filter, NotFoundException', 'nest', RO
  * `measure` is the figure the target applies to: `cpu`, the efficiency (baseline's server CPU per
  * request / candidate's, above 1 the candidate is cheaper), or `rps`, the throughput ratio
  * (candidate / baseline, above 1 the candidate is faster). `target` is a number, a number per
- * platform, or null (context only).
+ * platform, or null (context only). `platforms`, when given, is where the comparison runs.
  */
 export const COMPARISONS = [
   {
@@ -105,6 +136,14 @@ export const COMPARISONS = [
     target: 0.97,
     baseline: side('bare Nest', 'nest', ROUTES.hello),
     candidate: side('Nest + ErrorHandlingModule', 'module', ROUTES.hello),
+  },
+  {
+    id: '1c',
+    scenario: 'happy path of an app that declares a ClientProxy: the module runs each handler in its request context',
+    measure: 'cpu',
+    target: 0.97,
+    baseline: side('bare Nest with a ClientProxy', 'nest-client', ROUTES.hello),
+    candidate: side('the same + the module (AsyncLocalStorage per call)', 'module-client', ROUTES.hello),
   },
   {
     id: '2a',
@@ -145,6 +184,24 @@ export const COMPARISONS = [
     target: 0.95,
     baseline: side('plain OperatedException', 'module', ROUTES.mappedPlain),
     candidate: side('@OnError (method + controller level)', 'module', ROUTES.mappedDomain),
+  },
+  {
+    id: '9',
+    scenario: 'RPC failure over TCP (a Nest microservice; shown in the express table, it has no HTTP platform)',
+    measure: 'cpu',
+    target: 1.0,
+    platforms: ['express'],
+    baseline: side("Nest's default RPC filter, RpcException (not logged)", 'nest-rpc', ROUTES.nestRpcNotFound),
+    candidate: side('module, OperatedException, its record at warn', 'module-rpc', ROUTES.operatedRpcNotFound),
+  },
+  {
+    id: '10',
+    scenario: 'GraphQL resolver failure (Apollo on express), one field failing with a 404',
+    measure: 'cpu',
+    target: 1.0,
+    platforms: ['express'],
+    baseline: side("Nest's default, NotFoundException", 'nest-graphql', ROUTES.nestGraphqlNotFound),
+    candidate: side('module, OperatedException, its record at warn', 'module-graphql', ROUTES.operatedGraphqlNotFound),
   },
   {
     id: '7a',
@@ -211,9 +268,15 @@ export const MEMORY_MIX = [
   ROUTES.operatedCrash,
 ];
 
+/** `GET /hello`, or a TCP call's pattern. */
+export function requestLabel(route) {
+  const { request } = route;
+  return route.transport === 'tcp' ? `TCP ${request.pattern}` : `${request.method ?? 'GET'} ${request.path}`;
+}
+
 /** Why a probed answer does not fit the route, or undefined when it does. */
 export function mismatchOf(route, answer) {
   if (answer.status === route.status && (route.body === undefined || route.body(answer.json))) return undefined;
   const text = answer.text.length > 160 ? `${answer.text.slice(0, 160)}…` : answer.text;
-  return `${route.request.method ?? 'GET'} ${route.request.path} answered ${answer.status} ${text}, expected ${route.status}${route.body ? ' with the module envelope' : ''}`;
+  return `${requestLabel(route)} answered ${answer.status} ${text}, expected ${route.status}${route.body ? ' with the module envelope' : ''}`;
 }

@@ -1,19 +1,22 @@
 import type { Failure } from '../describe/failure.js';
 import { messageOf, nameOf, nearestClassValue, read } from '../internal/thrown-value.js';
-import { errorLogContext, kindOf, recordLineOf, serializeError } from './error-record.js';
+import { errorLogContext, kindOf, recordLineOf, serializeError, type LoggedError } from './error-record.js';
 import type { ErrorLogger } from './error-logger.js';
 import { LogRedactor } from './log-redactor.js';
-import type { LoggingPolicy, ReportingPolicy } from './logging.interfaces.js';
+import type { ErrorLogContext, LoggingPolicy, ReportingPolicy } from './logging.interfaces.js';
 import { RecordThrottle } from './record-throttle.js';
 import type { ReportDispatcher } from './report.dispatcher.js';
 import type { Telemetry } from '../telemetry/telemetry.js';
 
-/** Raw Node requests whose failure this module logged, for `createPinoHttpOptions`. */
-const loggedRequests = new WeakSet<object>();
+/** What is logged: the context, the error, and what a failed handler threw. */
+type LogRecord = ErrorLogContext & { err?: LoggedError; handlerFailure?: LoggedError };
+
+/** Marks the raw Node requests whose failure this module logged, for `createPinoHttpOptions`. */
+const ERROR_LOGGED = Symbol('nestjs-error-handling:error-logged');
 
 /** Whether the module wrote the error record of this raw Node request. */
 export function wasErrorLogged(rawRequest: object): boolean {
-  return loggedRequests.has(rawRequest);
+  return (rawRequest as { [ERROR_LOGGED]?: true })[ERROR_LOGGED] === true;
 }
 
 /**
@@ -59,11 +62,15 @@ export class ErrorRecorder {
       const context = errorLogContext(failure, this.redactor);
       if (admission !== undefined && admission.suppressed > 0) context.suppressed = admission.suppressed;
       if (level !== false) {
-        const record: Record<string, unknown> = { ...context, err: serializeError(exception, status >= 500) };
+        const line = recordLineOf(context);
+        // The record is the context and the error; reporters get the context alone.
+        const record: LogRecord = reported ? { ...context } : context;
+        record.err = serializeError(exception, status >= 500);
         if (failure.handlerFailure !== undefined) record.handlerFailure = serializeError(failure.handlerFailure, true);
         const raw = read(failure.request, 'raw') ?? failure.request;
-        if (typeof raw === 'object' && raw !== null) loggedRequests.add(raw);
-        this.logger.write(level, recordLineOf(context), record);
+        // A property rather than a WeakSet entry, which costs the garbage collector per request.
+        if (typeof raw === 'object' && raw !== null) (raw as { [ERROR_LOGGED]?: true })[ERROR_LOGGED] = true;
+        this.logger.write(level, line, record);
       }
       if (reported) this.dispatcher.dispatch(exception, context);
     } catch (failed) {

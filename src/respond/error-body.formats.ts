@@ -22,6 +22,27 @@ const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 const HTML_CONTENT_TYPE = 'text/html; charset=utf-8';
 
+/** The envelope's fixed start per catalogue entry, `{"code":…,"reason":…,"message":`, with what it was made of. */
+const envelopeStarts = new WeakMap<ErrorCodeEntry, { code: number; reason: string; start: string }>();
+
+/**
+ * The envelope's text. Most failures carry neither details nor debug extras: their text is the
+ * entry's fixed start and two strings, the same text `JSON.stringify` writes for the object.
+ */
+function envelopeText(failure: Failure, details: unknown): string {
+  const { entry, message } = failure;
+  if (details !== undefined || failure.debug !== undefined || typeof message !== 'string') {
+    return stringifySafely(envelopeBody(failure, details));
+  }
+  const { code, reason } = failure;
+  let made = envelopeStarts.get(entry);
+  if (made?.code !== code || made.reason !== reason) {
+    made = { code, reason, start: `{"code":${JSON.stringify(code)},"reason":${JSON.stringify(reason)},"message":` };
+    envelopeStarts.set(entry, made);
+  }
+  return `${made.start}${JSON.stringify(message)},"requestId":${JSON.stringify(failure.requestId)}}`;
+}
+
 /** `{ code, reason, message, details?, requestId }`: the package's envelope. */
 function envelopeBody(failure: Failure, details: unknown): Record<string, unknown> {
   return {
@@ -132,7 +153,7 @@ export class ErrorBodyRenderer {
   ) {
     const envelope: BodyRendering = (failure, details) => ({
       contentType: JSON_CONTENT_TYPE,
-      body: stringifySafely(envelopeBody(failure, details)),
+      body: envelopeText(failure, details),
     });
     const problem: BodyRendering = (failure, details) => ({
       contentType: PROBLEM_CONTENT_TYPE,

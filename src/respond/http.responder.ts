@@ -63,11 +63,17 @@ export class HttpResponder implements Responder {
       return undefined;
     }
     const { contentType, body } = this.renderer.render(failure);
-    for (const [name, value] of Object.entries(failure.headers ?? {})) {
-      if (isSafeHeader(name, value)) adapter.setHeader(response, name, value);
+    if (failure.headers !== undefined) {
+      for (const [name, value] of Object.entries(failure.headers)) {
+        if (isSafeHeader(name, value)) adapter.setHeader(response, name, value);
+      }
+    }
+    if (this.renderer.negotiated) adapter.appendHeader(response, 'Vary', 'Accept');
+    if (adapter.getType() === 'express' && !Object.hasOwn(response, 'send')) {
+      writeExpressBody(response, failure.status, contentType, this.requestIdHeader, failure.requestId, body);
+      return;
     }
     adapter.setHeader(response, 'Content-Type', contentType);
-    if (this.renderer.negotiated) adapter.appendHeader(response, 'Vary', 'Accept');
     adapter.setHeader(response, this.requestIdHeader, failure.requestId);
     adapter.reply(response, body, failure.status);
     return undefined;
@@ -76,6 +82,28 @@ export class HttpResponder implements Responder {
   fallback(host: ArgumentsHost, requestId: string): void {
     writeFallback(host, this.requestIdHeader, requestId);
   }
+}
+
+/**
+ * On express the response is the Node response, and what `res.send` adds to an error body is
+ * not needed: an ETag (a SHA-1 of the body; no client revalidates an error), a charset the
+ * content type names already, a 304 that applies to 2xx only. Node itself leaves out the body
+ * of a HEAD response. An app that wrapped `res.send` on the response (to capture bodies) keeps
+ * getting the error bodies through it.
+ */
+function writeExpressBody(
+  response: ServerResponse,
+  status: number,
+  contentType: string,
+  requestIdHeader: string,
+  requestId: string,
+  body: string,
+): void {
+  response.statusCode = status;
+  response.setHeader('Content-Type', contentType);
+  response.setHeader(requestIdHeader, requestId);
+  response.setHeader('Content-Length', Buffer.byteLength(body));
+  response.end(body);
 }
 
 /**
