@@ -71,7 +71,7 @@ export class HttpResponder implements Responder {
     if (this.renderer.negotiated) adapter.appendHeader(response, 'Vary', 'Accept');
     if (adapter.getType() === 'express' && !Object.hasOwn(response, 'send')) {
       writeExpressBody(response, failure.status, contentType, this.requestIdHeader, failure.requestId, body);
-      return;
+      return undefined;
     }
     adapter.setHeader(response, 'Content-Type', contentType);
     adapter.setHeader(response, this.requestIdHeader, failure.requestId);

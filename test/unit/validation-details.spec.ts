@@ -3,6 +3,10 @@ import { ValidationError } from 'class-validator';
 import fc from 'fast-check';
 import { ErrorCode } from '../../src/index.js';
 import { inputErrorContent, validationMessagesOf } from '../../src/validation/validation-details.js';
+import {
+  ValidationFailedException,
+  validationExceptionFactory,
+} from '../../src/validation/validation-failed.exception.js';
 
 function validationError(
   property: string,
@@ -109,5 +113,17 @@ describe('validationMessagesOf', () => {
 
   it('keeps a string as it is', () => {
     expect(validationMessagesOf(['[1] item must be a number'])).toEqual(['[1] item must be a number']);
+  });
+});
+
+describe('validationExceptionFactory', () => {
+  it('makes its exception without stack frames, and leaves the stack trace limit as it was', () => {
+    const limit = Error.stackTraceLimit;
+    const exception = validationExceptionFactory([validationError('name', { isString: 'name must be a string' })]);
+    expect(exception).toBeInstanceOf(ValidationFailedException);
+    expect(exception.stack).not.toMatch(/\n\s+at /);
+    expect(exception.errors).toHaveLength(1);
+    expect(Error.stackTraceLimit).toBe(limit);
+    expect(new Error('after').stack).toMatch(/\n\s+at /);
   });
 });
