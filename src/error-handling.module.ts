@@ -8,16 +8,7 @@ import {
   Optional,
   ValidationPipe,
 } from '@nestjs/common';
-import {
-  APP_FILTER,
-  APP_INTERCEPTOR,
-  APP_GUARD,
-  APP_PIPE,
-  HttpAdapterHost,
-  ModuleRef,
-  ModulesContainer,
-  Reflector,
-} from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
 import { applyToFieldResolvers } from './catch/graphql-resolvers.js';
@@ -42,11 +33,13 @@ import {
 } from './options/resolve-options.js';
 import { answerClientErrors } from './http-limits/client-errors.js';
 import { answerRouterErrors } from './http-limits/router-errors.js';
+import { gatewayHandlersOf, messageHandlersOf } from './internal/controllers.js';
+import { setModuleInterceptor } from './internal/method-interceptors.js';
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
 import { sendMetadataAsNatsHeaders } from './services/nats-headers.js';
-import { handlesMessagePatterns, RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
+import { RpcServerSpanInterceptor } from './telemetry/rpc-server-span.interceptor.js';
 import { TELEMETRY } from './telemetry/telemetry.constants.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
@@ -68,6 +61,8 @@ const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');
 const GATEWAY_FILTER = Symbol('GATEWAY_FILTER');
 /** Done once the module's filter is on every gateway. */
 const GATEWAYS_FILTERED = Symbol('GATEWAYS_FILTERED');
+/** Done once the module's interceptors are on the message and gateway handlers that need them. */
+const HANDLER_INTERCEPTORS = Symbol('HANDLER_INTERCEPTORS');
 /** The module's filter as failures Nest's routing does not hand to filters get it (streams, client errors). */
 const PLATFORM_ERRORS_FILTER = Symbol('PLATFORM_ERRORS_FILTER');
 const OPTIONS = RESOLVED_ERROR_HANDLING_OPTIONS;
@@ -184,20 +179,29 @@ function newRequestContext(
       inject: [ModulesContainer, OPTIONS, TELEMETRY],
     },
     {
-      // Global only with a request context: a global interceptor puts every route on Nest's
-      // Observable pipeline.
-      provide: APP_INTERCEPTOR,
-      useFactory: (responders: Responders, context: RequestContext | null) =>
-        context === null ? null : new RequestContextInterceptor(responders, context),
-      inject: [Responders, RequestContext],
-    },
-    {
-      // Only with `opentelemetry`, in an app that handles messages: a service needs its caller's
-      // trace context whether it holds a ClientProxy or not.
-      provide: APP_INTERCEPTOR,
-      useFactory: (telemetry: Telemetry | undefined, modules: ModulesContainer, responders: Responders) =>
-        telemetry && handlesMessagePatterns(modules) ? new RpcServerSpanInterceptor(telemetry, responders) : null,
-      inject: [TELEMETRY, ModulesContainer, Responders],
+      // On message and gateway handlers, never global: a global interceptor puts every HTTP
+      // route on Nest's Observable pipeline. Set as providers are made, before any handler is
+      // built. The request context where the app declares a ClientProxy; with `opentelemetry`,
+      // a server span for every microservice call, client or not.
+      provide: HANDLER_INTERCEPTORS,
+      useFactory: (
+        modules: ModulesContainer,
+        responders: Responders,
+        context: RequestContext | null,
+        telemetry: Telemetry | undefined,
+      ) => {
+        const requestContext = context === null ? undefined : new RequestContextInterceptor(responders, context);
+        const span = telemetry && new RpcServerSpanInterceptor(telemetry, responders);
+        for (const method of gatewayHandlersOf(modules)) {
+          setModuleInterceptor(method, RequestContextInterceptor, requestContext);
+        }
+        for (const method of messageHandlersOf(modules)) {
+          setModuleInterceptor(method, RequestContextInterceptor, requestContext);
+          setModuleInterceptor(method, RpcServerSpanInterceptor, span);
+        }
+        return true;
+      },
+      inject: [ModulesContainer, Responders, RequestContext, TELEMETRY],
     },
     { provide: APP_FILTER, useClass: ErrorHandlingFilter },
     { provide: GATEWAY_FILTER, useClass: ErrorHandlingFilter },

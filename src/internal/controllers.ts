@@ -50,3 +50,22 @@ export function* handlerClassesOf(modules: ModulesContainer): Generator<Controll
   yield* providersWith(modules, GATEWAY_METADATA);
   yield* providersWith(modules, RESOLVER_METADATA);
 }
+
+/** `@MessagePattern`'s, `@EventPattern`'s and `@GrpcMethod`'s metadata key (an optional peer's). */
+const MESSAGE_PATTERN_METADATA = 'microservices:pattern';
+/** `@SubscribeMessage`'s metadata key (an optional peer's). */
+const MESSAGE_MAPPING_METADATA = 'websockets:message_mapping';
+
+/** The controller methods Nest calls for microservice messages. */
+export function* messageHandlersOf(modules: ModulesContainer): Generator<Function> {
+  for (const { methods } of controllersOf(modules)) {
+    yield* methods.filter((method) => Reflect.hasMetadata(MESSAGE_PATTERN_METADATA, method));
+  }
+}
+
+/** The gateway methods Nest calls for WebSocket messages. */
+export function* gatewayHandlersOf(modules: ModulesContainer): Generator<Function> {
+  for (const { methods } of providersWith(modules, GATEWAY_METADATA)) {
+    yield* methods.filter((method) => Reflect.hasMetadata(MESSAGE_MAPPING_METADATA, method));
+  }
+}

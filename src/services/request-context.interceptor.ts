@@ -4,10 +4,11 @@ import type { Responders } from '../respond/responders.js';
 import type { RequestContext } from './request-context.js';
 
 /**
- * Runs every handler (HTTP, RPC, WebSocket, GraphQL) inside its call's request context, so the
+ * Runs a microservice or gateway message handler inside its call's request context, so the
  * ClientProxy calls it makes carry the call's request id: at a service, the id its caller sent.
- * Global only in an app that declares a ClientProxy. (HTTP requests enter the context earlier, in
- * the request-id hook, for middleware and guards; entering again here costs little.)
+ * Put on those handlers only, in an app that declares a ClientProxy: HTTP requests (GraphQL over
+ * HTTP included) enter the context in the request-id hook already, and a global interceptor
+ * would put every HTTP route on Nest's Observable pipeline.
  */
 export class RequestContextInterceptor implements NestInterceptor {
   constructor(

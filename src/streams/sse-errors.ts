@@ -3,10 +3,10 @@ import type { ModulesContainer } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { catchError, EMPTY, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { controllersOf } from '../internal/controllers.js';
+import { setModuleInterceptor } from '../internal/method-interceptors.js';
 
-/** `@Sse()`'s and `@UseInterceptors`' metadata keys, as Nest's router reads them. */
+/** `@Sse()`'s metadata key, as Nest's router reads it. */
 const SSE_METADATA = '__sse__';
-const INTERCEPTORS_METADATA = '__interceptors__';
 
 /**
  * Once an `@Sse()` stream's headers are out, Nest's router answers an error of its observable
@@ -34,26 +34,16 @@ class SseErrorsInterceptor implements NestInterceptor {
 }
 
 /**
- * Every interceptor this function ever put on a handler, of every app of the process: the
- * metadata lives on the controller's method, which apps of one process can share (tests boot
- * one after another), so an app's interceptor replaces another's, never stacks on it.
- */
-const moduleInterceptors = new WeakSet<object>();
-
-/**
  * Puts the interceptor first among each `@Sse()` handler's own interceptors, the outermost of
  * them, so that it sees the error those interceptors map to. Runs before `app.init()` builds the
  * routes, which is when Nest reads the metadata.
  */
 export function answerSseErrors(modules: ModulesContainer, filter: ExceptionFilter): void {
   const interceptor = new SseErrorsInterceptor(filter);
-  moduleInterceptors.add(interceptor);
   for (const { methods } of controllersOf(modules)) {
     for (const method of methods) {
-      if (Reflect.getMetadata(SSE_METADATA, method) !== true) continue;
-      const declared: unknown[] = Reflect.getMetadata(INTERCEPTORS_METADATA, method) ?? [];
-      const own = declared.filter((declaredInterceptor) => !moduleInterceptors.has(declaredInterceptor as object));
-      Reflect.defineMetadata(INTERCEPTORS_METADATA, [interceptor, ...own], method);
+      if (Reflect.getMetadata(SSE_METADATA, method) === true)
+        setModuleInterceptor(method, SseErrorsInterceptor, interceptor);
     }
   }
 }

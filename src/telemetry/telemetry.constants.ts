@@ -14,6 +14,3 @@ export const FAILURE_ATTRIBUTES = Object.freeze({
   code: 'app.error.code',
   requestId: 'app.request_id',
 } as const);
-
-/** The metadata `@MessagePattern` and `@EventPattern` put on a handler (@nestjs/microservices is an optional peer). */
-export const MESSAGE_PATTERN_METADATA = 'microservices:pattern';

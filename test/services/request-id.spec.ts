@@ -8,7 +8,7 @@ import { RequestContextInterceptor } from '../../src/services/request-context.in
 import { LogCapture } from '../support/log-capture.js';
 import { callerError, createClient } from '../support/microservices.js';
 import { PLATFORMS } from '../support/platforms.js';
-import { startServiceChain, type ServiceChain } from '../support/service-chain.js';
+import { EdgeController, ServiceA, ServiceB, startServiceChain, type ServiceChain } from '../support/service-chain.js';
 
 const capture = new LogCapture();
 const logger = LoggerModule.forRoot({ pinoHttp: [{ level: 'trace' }, capture] });
@@ -61,12 +61,22 @@ describe.each(PLATFORMS)('one request id through every hop, edge on %s', (platfo
     expect(chain.b.get(RequestContext)).toBeNull();
   });
 
-  it('makes its interceptor global only in apps that declare a ClientProxy', () => {
+  it('puts its interceptor on the message handlers of apps that declare a ClientProxy, and is global nowhere', () => {
     const globalIn = (app: INestApplication | INestMicroservice) =>
       app
         .get(ApplicationConfig)
         .getGlobalInterceptors()
         .some((interceptor) => interceptor instanceof RequestContextInterceptor);
-    expect([globalIn(chain.edge), globalIn(chain.a), globalIn(chain.b)]).toEqual([true, true, false]);
+    expect([globalIn(chain.edge), globalIn(chain.a), globalIn(chain.b)]).toEqual([false, false, false]);
+    const on = (method: Function) =>
+      ((Reflect.getMetadata('__interceptors__', method) ?? []) as unknown[]).some(
+        (interceptor) => interceptor instanceof RequestContextInterceptor,
+      );
+    // A's message handlers; not B's (no client), nor the edge's HTTP routes (the hook enters the context).
+    expect([on(ServiceA.prototype.find), on(ServiceB.prototype.find), on(EdgeController.prototype.find)]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 });

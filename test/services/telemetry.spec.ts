@@ -22,6 +22,7 @@ import {
   EdgeController,
   registerClient,
   SERVICE_SECRET,
+  ServiceA,
   ServiceB,
   startServiceChain,
   type ServiceChain,
@@ -218,13 +219,20 @@ describe.each(PLATFORMS)('one trace through every hop, edge on %s', (platform) =
     ]);
   });
 
-  it('serves calls in its span interceptor in every app that handles messages, client or not', () => {
+  it('serves calls in its span interceptor on the message handlers of every service, client or not, global nowhere', () => {
     const spanInterceptors = (app: INestApplication | INestMicroservice) =>
       app
         .get(ApplicationConfig)
         .getGlobalInterceptors()
         .filter((interceptor) => interceptor instanceof RpcServerSpanInterceptor).length;
-    expect([spanInterceptors(chain.edge), spanInterceptors(chain.a), spanInterceptors(chain.b)]).toEqual([0, 1, 1]);
+    expect([spanInterceptors(chain.edge), spanInterceptors(chain.a), spanInterceptors(chain.b)]).toEqual([0, 0, 0]);
+    const on = (method: Function) =>
+      ((Reflect.getMetadata('__interceptors__', method) ?? []) as unknown[]).filter(
+        (interceptor) => interceptor instanceof RpcServerSpanInterceptor,
+      ).length;
+    expect([on(EdgeController.prototype.find), on(ServiceA.prototype.find), on(ServiceB.prototype.find)]).toEqual([
+      0, 1, 1,
+    ]);
   });
 });
 
