@@ -12,6 +12,13 @@ export const DEFAULT_REDACTED_NAMES: readonly string[] = [
   'apikey',
 ];
 
+/**
+ * How many names' verdicts are kept: request and response serializers ask about the same header
+ * and field names on every request. Names are the client's (headers, query, body), so the cache
+ * is bounded and simply starts over when full.
+ */
+const MAX_CACHED_NAMES = 1000;
+
 /** Deep enough for request bodies and details; deeper values are cut rather than walked. */
 const MAX_DEPTH = 8;
 const TOO_DEEP = '[Too deep]';
@@ -26,14 +33,21 @@ function normalize(name: string): string {
  */
 export class LogRedactor {
   private readonly names: readonly string[];
+  private readonly verdicts = new Map<string, boolean>();
 
   constructor(extraNames: readonly string[] = []) {
     this.names = [...DEFAULT_REDACTED_NAMES, ...extraNames].map(normalize);
   }
 
   isSensitive(name: string): boolean {
-    const normalized = normalize(name);
-    return this.names.some((part) => normalized.includes(part));
+    let sensitive = this.verdicts.get(name);
+    if (sensitive === undefined) {
+      const normalized = normalize(name);
+      sensitive = this.names.some((part) => normalized.includes(part));
+      if (this.verdicts.size >= MAX_CACHED_NAMES) this.verdicts.clear();
+      this.verdicts.set(name, sensitive);
+    }
+    return sensitive;
   }
 
   /** A redacted copy of objects and arrays (own enumerable fields); dates and binary data as they are. */
@@ -42,8 +56,8 @@ export class LogRedactor {
     if (depth >= MAX_DEPTH) return TOO_DEEP;
     if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1));
     const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) {
-      copy[key] = this.isSensitive(key) ? REDACTED : this.redact(item, depth + 1);
+    for (const key of Object.keys(value)) {
+      copy[key] = this.isSensitive(key) ? REDACTED : this.redact((value as Record<string, unknown>)[key], depth + 1);
     }
     return copy;
   }
