@@ -57,7 +57,10 @@ export class LogRedactor {
     if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1));
     const copy: Record<string, unknown> = {};
     for (const key of Object.keys(value)) {
-      copy[key] = this.isSensitive(key) ? REDACTED : this.redact((value as Record<string, unknown>)[key], depth + 1);
+      const item = this.isSensitive(key) ? REDACTED : this.redact((value as Record<string, unknown>)[key], depth + 1);
+      // A parsed body's own `__proto__` is a field like any other: assigned, it would set the copy's prototype.
+      if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true });
+      else copy[key] = item;
     }
     return copy;
   }

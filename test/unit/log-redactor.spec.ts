@@ -23,4 +23,11 @@ describe('LogRedactor', () => {
     });
     expect(value.headers.authorization).toBe('Bearer abc');
   });
+
+  it("keeps a parsed body's own __proto__ field as a field of the copy, redacted inside", () => {
+    const body = JSON.parse('{"__proto__": {"password": "hunter2", "n": 1}, "name": "x"}') as object;
+    const copy = new LogRedactor().redact(body) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(JSON.stringify(copy)).toBe('{"__proto__":{"password":"[Redacted]","n":1},"name":"x"}');
+  });
 });
