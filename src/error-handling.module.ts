@@ -5,7 +5,6 @@ import {
   Module,
   NestModule,
   OnApplicationBootstrap,
-  Optional,
   ValidationPipe,
 } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
@@ -258,7 +257,7 @@ export class ErrorHandlingModule extends ConfigurableErrorHandlingModule impleme
     private readonly modules: ModulesContainer,
     @Inject(PLATFORM_ERRORS_FILTER) private readonly platformErrorsFilter: ErrorHandlingFilter,
     @Inject(RequestContext) private readonly requestContext: RequestContext | null,
-    @Optional() @Inject(TELEMETRY) private readonly telemetry: Telemetry | undefined,
+    @Inject(TELEMETRY) private readonly telemetry: Telemetry | undefined,
   ) {
     super();
   }
