@@ -1,4 +1,5 @@
-import type { ArgumentsHost } from '@nestjs/common';
+import type { ArgumentsHost, ExecutionContext } from '@nestjs/common';
+import { SSE_METADATA } from '@nestjs/common/constants.js';
 import type { HttpAdapterHost } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import type { Failure } from '../describe/failure.js';
@@ -20,9 +21,14 @@ export interface SseErrorEvent {
   data: string;
 }
 
-function isEventStream(response: { raw?: ServerResponse } & Partial<ServerResponse>): boolean {
-  const contentType = (response.raw ?? response).getHeader?.('content-type');
-  return typeof contentType === 'string' && contentType.startsWith('text/event-stream');
+/**
+ * Whether the failure is an `@Sse()` handler's, handed over with the handler's context. Read from
+ * the route, not the response's Content-Type: headers Nest writes in one `writeHead` are not kept
+ * where `getHeader` reads them.
+ */
+function isEventStream(host: ArgumentsHost): boolean {
+  const handler = (host as Partial<ExecutionContext>).getHandler?.();
+  return handler !== undefined && Reflect.getMetadata(SSE_METADATA, handler) === true;
 }
 
 /**
@@ -58,7 +64,7 @@ export class HttpResponder implements Responder {
     const response = failure.host!.getArgByIndex(1);
     if (adapter.isHeadersSent(response)) {
       // Nest's SSE stream still owns the response: a write here could overtake its queued events.
-      if (isEventStream(response)) return { type: 'error', data: this.renderer.render(failure).body };
+      if (isEventStream(failure.host!)) return { type: 'error', data: this.renderer.render(failure).body };
       adapter.end(response);
       return undefined;
     }

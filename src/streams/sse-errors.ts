@@ -1,12 +1,10 @@
 import type { CallHandler, ExceptionFilter, ExecutionContext, NestInterceptor } from '@nestjs/common';
+import { SSE_METADATA } from '@nestjs/common/constants.js';
 import type { ModulesContainer } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { catchError, EMPTY, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { controllersOf } from '../internal/controllers.js';
 import { setModuleInterceptor } from '../internal/method-interceptors.js';
-
-/** `@Sse()`'s metadata key, as Nest's router reads it. */
-const SSE_METADATA = '__sse__';
 
 /**
  * Once an `@Sse()` stream's headers are out, Nest's router answers an error of its observable

@@ -146,3 +146,67 @@ describe('the request id header through fastify inject (no HTTP server event)', 
     expect(response.json().requestId).toBe(response.headers['x-request-id']);
   });
 });
+
+/** Every form `writeHead` takes, written by a middleware before routing; `own` sets the app's own id. */
+const RAW_WRITES: Record<string, (res: ServerResponse) => void> = {
+  object: (res) => res.writeHead(200, { 'content-type': 'text/plain' }),
+  'reason and object': (res) => res.writeHead(200, 'Fine', { 'content-type': 'text/plain' }),
+  'flat array': (res) => res.writeHead(200, ['content-type', 'text/plain']),
+  none: (res) => res.writeHead(200),
+  'setHeader first': (res) => {
+    res.setHeader('content-type', 'text/plain');
+    res.writeHead(200);
+  },
+};
+const OWN_ID_WRITES: Record<string, (res: ServerResponse) => void> = {
+  object: (res) => res.writeHead(200, { 'X-Request-Id': 'own-id' }),
+  'flat array': (res) => res.writeHead(200, ['X-Request-Id', 'own-id']),
+  setHeader: (res) => {
+    res.setHeader('x-request-id', 'own-id');
+    res.writeHead(200);
+  },
+};
+
+function rawWriter(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  const [, kind, form] = /^\/raw\/(own|any)\/(.+)$/.exec(decodeURIComponent(req.url ?? '')) ?? [];
+  const write = (kind === 'own' ? OWN_ID_WRITES : RAW_WRITES)[form ?? ''];
+  if (write === undefined) return next();
+  write(res);
+  res.end('raw');
+}
+
+describe.each(PLATFORMS)('the request id header on a response written with writeHead on %s', (platform) => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createApp(
+      platform,
+      { imports: [ErrorHandlingModule.forRoot({ mode: 'production' })], controllers: [HelloController] },
+      {},
+      (nest) => nest.use(rawWriter),
+    );
+  });
+
+  afterAll(async () => {
+    await app.close();
+  });
+
+  it.each(Object.keys(RAW_WRITES))('headers given as %s get the id beside them', async (form) => {
+    const response = await request(app.getHttpServer()).get(`/raw/any/${encodeURIComponent(form)}`);
+    expect(response.status).toBe(200);
+    expect(response.text).toBe('raw');
+    expect(response.headers['x-request-id']).toMatch(UUID);
+    if (form !== 'none') expect(response.headers['content-type']).toBe('text/plain');
+  });
+
+  it('an echoed id is the one written with writeHead', async () => {
+    const response = await request(app.getHttpServer()).get('/raw/any/object').set('X-Request-Id', 'caller-7');
+    expect(response.headers['x-request-id']).toBe('caller-7');
+  });
+
+  it.each(Object.keys(OWN_ID_WRITES))('an id the app writes (%s) is kept, once', async (form) => {
+    const response = await request(app.getHttpServer()).get(`/raw/own/${encodeURIComponent(form)}`);
+    expect(response.status).toBe(200);
+    expect(response.headers['x-request-id']).toBe('own-id');
+  });
+});
