@@ -83,8 +83,8 @@ export function installRequestIdHook(adapter: AbstractHttpAdapter, headerName: s
 
 /**
  * Makes the server's responses of a subclass of its response class that adds the header as its
- * headers are written, unless the app set one: fastify's headers stay on Node's fast path (one
- * object handed to `writeHead`, copied, never changed: it may be the caller's own).
+ * headers are written, unless the app set one: fastify's headers stay on Node's fast path (all
+ * handed to `writeHead`), copied, never changed: they may be the caller's own.
  */
 function respondWithRequestId(
   server: Record<symbol, unknown>,
@@ -104,7 +104,7 @@ function respondWithRequestId(
       if (given === undefined || given === null) this.setHeader(headerName, id);
       else if (Array.isArray(given))
         withId = hasHeaderNamed(given, lookupName) ? given : withIdLast(given, headerName, id);
-      else withId = hasKeyNamed(given, lookupName) ? given : { ...given, [headerName]: id };
+      else withId = pairsWithId(given, headerName, lookupName, id);
       return named ? super.writeHead(statusCode, reason, withId) : super.writeHead(statusCode, withId);
     }
   }
@@ -112,9 +112,27 @@ function respondWithRequestId(
   return ResponseWithRequestId;
 }
 
-function hasKeyNamed(headers: object, lowerCaseName: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lowerCaseName) return true;
-  return false;
+/**
+ * The headers as `[name, value, ...]` with the id last, or as they are when they name the header.
+ * An array rather than a copied object: spreading the object fastify builds header by header cost
+ * four times Node's whole `writeHead`.
+ */
+function pairsWithId(
+  headers: OutgoingHttpHeaders,
+  headerName: string,
+  lowerCaseName: string,
+  id: string,
+): OutgoingHeaders {
+  const pairs: OutgoingHttpHeader[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    // Node skips an undefined value of an object once headers were set, and so do the pairs.
+    if (value === undefined || !Object.hasOwn(headers, name)) continue;
+    if (name.toLowerCase() === lowerCaseName) return headers;
+    pairs.push(name, value);
+  }
+  pairs.push(headerName, id);
+  return pairs;
 }
 
 /** Node takes `[name, value, name, value]` or `[[name, value], ...]`. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Attachment } from '../internal/attachment.js';
 
 const REQUEST_ID = Symbol('nestjs-error-handling:request-id');
 const WELL_FORMED_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
@@ -36,7 +37,7 @@ export function requestIdOf(request: unknown, headerName: string): string {
 }
 
 /** The ids made for calls that came without one, by the object that stands for the call. */
-const madeCallIds = new WeakMap<object, string>();
+const madeCallIds = new Attachment<string>('nestjs-error-handling:call-request-id');
 
 /**
  * The id of a call outside HTTP: `incoming` when well-formed, else one made once per `call` (the

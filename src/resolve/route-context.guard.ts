@@ -1,5 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable, type ArgumentsHost, type Type } from '@nestjs/common';
 import type { ModulesContainer } from '@nestjs/core';
+import { Attachment } from '../internal/attachment.js';
 import { handlerClassesOf } from '../internal/controllers.js';
 import { ON_ERROR_METADATA } from './on-error.decorator.js';
 import type { ErrorHandlerMapping } from './resolve.interfaces.js';
@@ -15,7 +16,7 @@ export interface RouteContext {
  * objects: the request (HTTP), the transport context (RPC; gRPC's metadata), the resolve info
  * (GraphQL, one per field). A WebSocket client carries many calls, told apart by pattern.
  */
-const routes = new WeakMap<object, RouteContext | Map<unknown, RouteContext>>();
+const routes = new Attachment<RouteContext | Map<unknown, RouteContext>>('nestjs-error-handling:route');
 
 function carrierOf(host: ArgumentsHost): object | undefined {
   const index = host.getType() === 'rpc' ? 1 : host.getType<string>() === 'graphql' ? 3 : 0;

@@ -150,6 +150,8 @@ describe('the request id header through fastify inject (no HTTP server event)', 
 /** Every form `writeHead` takes, written by a middleware before routing; `own` sets the app's own id. */
 const RAW_WRITES: Record<string, (res: ServerResponse) => void> = {
   object: (res) => res.writeHead(200, { 'content-type': 'text/plain' }),
+  'object with a list value': (res) =>
+    res.writeHead(200, { 'content-type': 'text/plain', 'set-cookie': ['a=1', 'b=2'] }),
   'reason and object': (res) => res.writeHead(200, 'Fine', { 'content-type': 'text/plain' }),
   'flat array': (res) => res.writeHead(200, ['content-type', 'text/plain']),
   none: (res) => res.writeHead(200),
@@ -197,6 +199,7 @@ describe.each(PLATFORMS)('the request id header on a response written with write
     expect(response.text).toBe('raw');
     expect(response.headers['x-request-id']).toMatch(UUID);
     if (form !== 'none') expect(response.headers['content-type']).toBe('text/plain');
+    if (form === 'object with a list value') expect(response.headers['set-cookie']).toEqual(['a=1', 'b=2']);
   });
 
   it('an echoed id is the one written with writeHead', async () => {
