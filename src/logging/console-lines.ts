@@ -97,8 +97,8 @@ export class ConsoleLines {
   /**
    * Prints `${message} ${json}` at `level` and answers true when `localInstance` (a Nest
    * Logger's) is Nest's own default; answers false, printing nothing, when the record must go
-   * through the logger. The two are encoded apart: the message holds the record line's arrow,
-   * which makes a string two-byte and its encoding several times slower, and the JSON is most
+   * through the logger. The two are encoded apart: a message in a language beyond Latin-1 would
+   * make the joined string two-byte, and its encoding several times slower, and the JSON is most
    * of the line.
    */
   write(localInstance: unknown, level: LogLevel, message: string, json: string): boolean {

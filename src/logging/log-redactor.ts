@@ -50,19 +50,47 @@ export class LogRedactor {
     return sensitive;
   }
 
-  /** A redacted copy of objects and arrays (own enumerable fields); dates and binary data as they are. */
+  /**
+   * The value with sensitive fields redacted: a copy of what changed, the value itself when
+   * nothing did (most requests carry nothing to redact, and a copy per request and record was
+   * the redactor's whole cost). Only plain objects and arrays are kept as they are: any other
+   * object becomes a copy of its own enumerable fields, so that no `toJSON` or getter of its
+   * prototype runs in a logger. Dates and binary data stay as they are.
+   */
   redact(value: unknown, depth = 0): unknown {
     if (value === null || typeof value !== 'object' || value instanceof Date || ArrayBuffer.isView(value)) return value;
     if (depth >= MAX_DEPTH) return TOO_DEEP;
-    if (Array.isArray(value)) return value.map((item) => this.redact(item, depth + 1));
-    const copy: Record<string, unknown> = {};
-    for (const key of Object.keys(value)) {
-      const item = this.isSensitive(key) ? REDACTED : this.redact((value as Record<string, unknown>)[key], depth + 1);
-      // A parsed body's own `__proto__` is a field like any other: assigned, it would set the copy's prototype.
-      if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true });
-      else copy[key] = item;
+    if (Array.isArray(value)) return this.redactArray(value, depth);
+    const prototype: unknown = Object.getPrototypeOf(value);
+    let copy: Record<string, unknown> | undefined =
+      prototype === Object.prototype || prototype === null ? undefined : {};
+    const keys = Object.keys(value);
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index];
+      const field = (value as Record<string, unknown>)[key];
+      const item = this.isSensitive(key) ? REDACTED : this.redact(field, depth + 1);
+      if (copy === undefined) {
+        if (item === field) continue;
+        copy = {};
+        for (let before = 0; before < index; before++)
+          setField(copy, keys[before], (value as Record<string, unknown>)[keys[before]]);
+      }
+      setField(copy, key, item);
     }
-    return copy;
+    return copy ?? value;
+  }
+
+  private redactArray(array: readonly unknown[], depth: number): unknown[] {
+    let copy: unknown[] | undefined;
+    for (let index = 0; index < array.length; index++) {
+      const item = this.redact(array[index], depth + 1);
+      if (copy === undefined) {
+        if (item === array[index]) continue;
+        copy = array.slice(0, index);
+      }
+      copy.push(item);
+    }
+    return copy ?? (array as unknown[]);
   }
 
   /** The URL with the values of sensitive query parameters redacted; the rest kept byte for byte. */
@@ -80,6 +108,12 @@ export class LogRedactor {
       .join('&');
     return `${url.slice(0, queryAt)}?${query}`;
   }
+}
+
+function setField(copy: Record<string, unknown>, key: string, item: unknown): void {
+  // A parsed body's own `__proto__` is a field like any other: assigned, it would set the copy's prototype.
+  if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true });
+  else copy[key] = item;
 }
 
 function safeDecode(component: string): string {

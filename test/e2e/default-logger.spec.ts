@@ -101,7 +101,7 @@ describe.each(PLATFORMS)("records through Nest's default logger on %s", (platfor
 
     const [warn, error] = recordsIn(writes);
     expect(warn.stream).toBe('stdout');
-    expect(warn.text).toMatch(/^GET \/shelves\/missing → 404 RESOURCE_NOT_FOUND: No shelf 7 → gone \{/);
+    expect(warn.text).toMatch(/^GET \/shelves\/missing -> 404 RESOURCE_NOT_FOUND: No shelf 7 → gone \{/);
     expect(JSON.parse(warn.text.slice(warn.text.indexOf(' {') + 1))).toMatchObject({
       status: 404,
       requestId: notFound.body.requestId,

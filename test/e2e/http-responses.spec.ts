@@ -276,7 +276,7 @@ describe.each(PLATFORMS)('what HTTP clients read on %s', (platform) => {
         err: { message: 'Cannot GET /nope' },
         req: { url: '/nope?access_token=[Redacted]&page=2' },
       });
-      expect(record.msg).toBe('GET /nope?access_token=[Redacted]&page=2 → 404 RESOURCE_NOT_FOUND: Cannot GET /nope');
+      expect(record.msg).toBe('GET /nope?access_token=[Redacted]&page=2 -> 404 RESOURCE_NOT_FOUND: Cannot GET /nope');
       for (const line of capture.raw) expect(line).not.toContain('SECRET');
     });
 

@@ -357,7 +357,7 @@ describe.each(PLATFORMS)("logging through Nest's ConsoleLogger on %s", (platform
     expect(records).toHaveLength(1);
     const [line] = records[0].messages as string[];
     expect(records[0].messages).toHaveLength(1);
-    expect(line).toMatch(/^GET \/nowhere → 404 RESOURCE_NOT_FOUND: /);
+    expect(line).toMatch(/^GET \/nowhere -> 404 RESOURCE_NOT_FOUND: /);
     const json = JSON.parse(line.slice(line.indexOf(' {') + 1));
     expect(json).toMatchObject({ status: 404, reason: 'RESOURCE_NOT_FOUND', requestId: notFound.body.requestId });
   });

@@ -623,7 +623,7 @@ describe.each(GRAPHQL_DRIVERS)('GraphQL over $name on $platform', (driver) => {
           stack: expect.stringContaining('ShopResolver.rejected'),
         });
         expect(record.err.cause).toEqual([{ type: 'Error', message: `socket ${SECRET}`, stack: expect.any(String) }]);
-        expect(record.msg).toBe(`POST /graphql → 500 UNEXPECTED_ERROR: async ${SECRET}`);
+        expect(record.msg).toBe(`POST /graphql -> 500 UNEXPECTED_ERROR: async ${SECRET}`);
         expect(JSON.stringify(record)).not.toContain('parameters');
       });
 
