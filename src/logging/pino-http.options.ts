@@ -61,13 +61,15 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
     serializers: {
       ...options.serializers,
       req: (req: SerializedRequest) => {
-        const serialized = redactor.redact(requestSerializer ? requestSerializer(req) : req) as SerializedRequest;
-        if (serialized === null || typeof serialized !== 'object') return serialized;
+        const given = requestSerializer ? (requestSerializer(req) as SerializedRequest) : req;
+        const redacted = redactor.redact(given) as SerializedRequest;
+        if (redacted === null || typeof redacted !== 'object') return redacted;
+        // The redactor copies pino's request object (not a plain one): that copy is ours to change.
+        const serialized = redacted === given ? { ...redacted } : redacted;
         // On fastify, middie hands pino-http fastify's own id (`req-1`) before genReqId could run.
-        const id = req.raw ? requestIdOf(req.raw, lookupName) : serialized.id;
-        return typeof serialized.url === 'string'
-          ? { ...serialized, id, url: redactor.redactUrl(serialized.url) }
-          : { ...serialized, id };
+        if (req.raw) serialized.id = requestIdOf(req.raw, lookupName);
+        if (typeof serialized.url === 'string') serialized.url = redactor.redactUrl(serialized.url);
+        return serialized;
       },
       res: (res: unknown) => redactor.redact(responseSerializer ? responseSerializer(res) : res),
     },

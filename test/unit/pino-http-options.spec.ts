@@ -1,0 +1,43 @@
+import { IncomingMessage } from 'node:http';
+import { Socket } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { createPinoHttpOptions } from '../../src/index.js';
+
+function rawRequest(headers: Record<string, string>): IncomingMessage {
+  const request = new IncomingMessage(new Socket());
+  request.headers = headers;
+  return request;
+}
+
+/** pino's serialized request: an object of its own prototype, the Node request as `raw`. */
+function pinoRequest(raw: IncomingMessage, url: string): Record<string, unknown> {
+  const serialized = Object.create({ marker: 'pino' }) as Record<string, unknown>;
+  Object.assign(serialized, { id: 'req-1', method: 'GET', url, headers: raw.headers });
+  Object.defineProperty(serialized, 'raw', { value: raw, enumerable: false });
+  return serialized;
+}
+
+describe('createPinoHttpOptions: the req serializer', () => {
+  it("logs the module's request id and the redacted URL, and leaves the request's headers alone", () => {
+    const { serializers } = createPinoHttpOptions();
+    const raw = rawRequest({ 'x-request-id': 'edge-7', authorization: 'Bearer abc' });
+    const logged = serializers.req(pinoRequest(raw, '/items?token=s3cret&page=2')) as Record<string, unknown>;
+    expect(logged).toEqual({
+      id: 'edge-7',
+      method: 'GET',
+      url: '/items?token=[Redacted]&page=2',
+      headers: { 'x-request-id': 'edge-7', authorization: '[Redacted]' },
+    });
+    expect(raw.headers.authorization).toBe('Bearer abc');
+  });
+
+  it("never changes the object an app's own serializer returns, even with nothing to redact", () => {
+    const own = { id: 'theirs', url: '/items?page=2', method: 'GET' };
+    const { serializers } = createPinoHttpOptions({ serializers: { req: () => own } });
+    const raw = rawRequest({ 'x-request-id': 'edge-8' });
+    const logged = serializers.req(pinoRequest(raw, '/items?page=2'));
+    expect(logged).toEqual({ id: 'edge-8', url: '/items?page=2', method: 'GET' });
+    expect(logged).not.toBe(own);
+    expect(own).toEqual({ id: 'theirs', url: '/items?page=2', method: 'GET' });
+  });
+});
