@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileApps } from './lib/compile.mjs';
-import { runComparison } from './lib/compare.mjs';
+import { comparisonResult, efficienciesOf, measureComparison } from './lib/compare.mjs';
 import { FastapiServer, fastapiUnavailable } from './lib/fastapi-server.mjs';
 import { checkMemory } from './lib/memory-check.mjs';
 import { parseOptions } from './lib/options.mjs';
@@ -91,38 +91,74 @@ function progressLine(platform, result) {
   );
 }
 
-/**
- * One platform: starts the servers its comparisons need (and the shared raw one), runs the
- * comparisons, then the memory check on the module server, and stops them.
- */
-async function benchPlatform(platform, comparisons, sharedServers, settings) {
-  const serverNames = comparisons.flatMap(({ baseline, candidate }) => [baseline.server, candidate.server]);
-  if (settings.memoryRequests > 0) serverNames.push(MEMORY_SERVER);
-  const names = [...new Set(serverNames)].filter((name) => !SHARED_SERVERS.includes(name));
-  const started = await Promise.all(
+/** How many of the rounds each start of the servers runs: as even as can be, at least one each. */
+function roundsPerStart({ rounds, starts }) {
+  const count = Math.min(rounds, starts);
+  return Array.from({ length: count }, (_, index) => Math.floor(rounds / count) + (index < rounds % count ? 1 : 0));
+}
+
+async function startPlatformServers(platform, names, settings) {
+  return Promise.all(
     names.map((name) => {
       if (RPC_SERVERS[name]) return startServer(name, 'rpc-server.js', RPC_SERVERS[name], settings);
       const config = { platform, ...NEST_SERVERS[name], pinoFile: path.join(LOG_DIR, `${name}-${platform}.pino.log`) };
       return startServer(`${name}-${platform}`, 'nest-server.js', config, settings);
     }),
   );
-  progress(`${platform}: started ${names.length} servers`);
-  const servers = new Map(names.map((name, index) => [name, started[index]]));
-  for (const [name, server] of sharedServers) servers.set(name, server);
-  const warmedRoutes = new Set();
-  const results = [];
-  try {
-    for (const comparison of comparisons) {
-      const result = await runComparison(comparison, servers, settings, warmedRoutes);
-      progress(progressLine(platform, result));
-      results.push(result);
+}
+
+/**
+ * One platform: the rounds of its comparisons are spread over `starts` starts of fresh server
+ * processes (each warmed up again), because a process's JIT state can make its CPU per request
+ * differ by 10 % or more from that of another start of the same server, for its whole life:
+ * interleaving within one start cannot damp that, medians over several starts can. The memory
+ * check runs on the module server of the last start.
+ */
+async function benchPlatform(platform, comparisons, sharedServers, settings) {
+  const serverNames = comparisons.flatMap(({ baseline, candidate }) => [baseline.server, candidate.server]);
+  if (settings.memoryRequests > 0) serverNames.push(MEMORY_SERVER);
+  const names = [...new Set(serverNames)].filter((name) => !SHARED_SERVERS.includes(name));
+  const starts = roundsPerStart(settings);
+  const runs = new Map(comparisons.map((comparison) => [comparison, { baseline: [], candidate: [] }]));
+  const unavailable = new Map();
+  let memory;
+  for (const [index, rounds] of starts.entries()) {
+    const started = await startPlatformServers(platform, names, settings);
+    const startLabel = starts.length > 1 ? ` (start ${index + 1} of ${starts.length})` : '';
+    progress(`${platform}: started ${names.length} servers${startLabel}`);
+    const servers = new Map(names.map((name, at) => [name, started[at]]));
+    for (const [name, server] of sharedServers) servers.set(name, server);
+    const warmedRoutes = new Set();
+    try {
+      for (const comparison of comparisons) {
+        if (unavailable.has(comparison)) continue;
+        const outcome = await measureComparison(comparison, servers, { ...settings, rounds }, warmedRoutes);
+        if (outcome.unavailable) {
+          unavailable.set(comparison, outcome.unavailable);
+          continue;
+        }
+        const collected = runs.get(comparison);
+        collected.baseline.push(...outcome.runs.baseline);
+        collected.candidate.push(...outcome.runs.candidate);
+        if (starts.length > 1) {
+          const figures = efficienciesOf(outcome.runs).map((efficiency) => efficiency.toFixed(3));
+          progress(`[${platform} ${comparison.id}]${startLabel} efficiency ${figures.join(', ')}`);
+        }
+      }
+      if (index === starts.length - 1 && settings.memoryRequests > 0) {
+        memory = await memoryCheckOn(platform, servers.get(MEMORY_SERVER), settings);
+      }
+    } finally {
+      await stopServers(started);
     }
-    const memory =
-      settings.memoryRequests > 0 ? await memoryCheckOn(platform, servers.get(MEMORY_SERVER), settings) : undefined;
-    return { results, memory };
-  } finally {
-    await stopServers(started);
   }
+  const results = comparisons.map((comparison) =>
+    unavailable.has(comparison)
+      ? { comparison, unavailable: unavailable.get(comparison) }
+      : comparisonResult(comparison, runs.get(comparison)),
+  );
+  for (const result of results) progress(progressLine(platform, result));
+  return { results, memory };
 }
 
 async function memoryCheckOn(platform, server, settings) {

@@ -6,23 +6,22 @@ import { median } from './stats.mjs';
 const SIDES = ['baseline', 'candidate'];
 
 /**
- * Runs one comparison: probes both sides (a side that answers the wrong thing makes the
- * comparison "not available" instead of producing a meaningless figure), warms each route up
- * once, then measures the sides interleaved A B A B so that machine drift hits both alike.
- * `servers` maps a server name to its ServerProcess or to the Error it failed to start with.
+ * Measures one comparison on one start of its servers: probes both sides (a side that answers
+ * the wrong thing makes the comparison "not available" instead of producing a meaningless
+ * figure), warms each route up once, then measures `settings.rounds` rounds, the sides
+ * interleaved A B A B so that machine drift hits both alike. `servers` maps a server name to
+ * its ServerProcess or to the Error it failed to start with. Answers `{ runs }` (per side, in
+ * round order) or `{ unavailable }`.
  */
-export async function runComparison(comparison, servers, settings, warmedRoutes) {
+export async function measureComparison(comparison, servers, settings, warmedRoutes) {
   for (const side of SIDES) {
     const { server: name, route } = comparison[side];
     const server = servers.get(name);
     if (server === undefined || server instanceof Error) {
-      return {
-        comparison,
-        unavailable: `server ${name} is not running: ${firstLine(server?.message ?? 'not started')}`,
-      };
+      return { unavailable: `server ${name} is not running: ${firstLine(server?.message ?? 'not started')}` };
     }
     const mismatch = mismatchOf(route, await probeOf(server, route));
-    if (mismatch) return { comparison, unavailable: mismatch };
+    if (mismatch) return { unavailable: mismatch };
   }
   for (const side of SIDES) {
     const { server: name, route } = comparison[side];
@@ -38,6 +37,16 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
       runs[side].push(await measuredRun(servers.get(name), route, settings));
     }
   }
+  return { runs };
+}
+
+/** Per round, baseline's CPU per request / candidate's. */
+export function efficienciesOf(runs) {
+  return runs.candidate.map((run, round) => runs.baseline[round].cpuPerRequest / run.cpuPerRequest);
+}
+
+/** A comparison's figures from its runs, over every start of its servers. */
+export function comparisonResult(comparison, runs) {
   // Medians of per-round figures: each round's pair ran back to back under the same load.
   const perRound = (figure) => median(runs.candidate.map((run, round) => figure(runs.baseline[round], run)));
   return {
@@ -45,7 +54,7 @@ export async function runComparison(comparison, servers, settings, warmedRoutes)
     baseline: summarize(runs.baseline, comparison.baseline.route.status),
     candidate: summarize(runs.candidate, comparison.candidate.route.status),
     ratio: perRound((baseline, candidate) => candidate.requestsPerSecond / baseline.requestsPerSecond),
-    efficiency: perRound((baseline, candidate) => baseline.cpuPerRequest / candidate.cpuPerRequest),
+    efficiency: median(efficienciesOf(runs)),
   };
 }
 

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 
-/** Seconds per measured run, warm-up seconds, interleaved rounds, connections, memory-check requests. */
+/** Seconds per measured run, warm-up seconds, interleaved rounds, server starts they are spread over, connections, memory-check requests. */
 export const MODES = {
-  quick: { duration: 0.25, warmup: 0.25, rounds: 2, connections: 10, memoryRequests: 5_000 },
-  full: { duration: 3, warmup: 1, rounds: 3, connections: 16, memoryRequests: 200_000 },
+  quick: { duration: 0.25, warmup: 0.25, rounds: 2, starts: 1, connections: 10, memoryRequests: 5_000 },
+  full: { duration: 3, warmup: 1, rounds: 3, starts: 3, connections: 16, memoryRequests: 200_000 },
 };
 
 const USAGE = `npm run bench -- [--quick | --full] [options]
@@ -12,6 +12,8 @@ const USAGE = `npm run bench -- [--quick | --full] [options]
   --duration SEC          seconds per measured run           (env BENCH_DURATION)
   --warmup SEC            warm-up seconds per route          (env BENCH_WARMUP)
   --rounds N              interleaved A B rounds             (env BENCH_ROUNDS)
+  --starts N              fresh server starts the rounds are spread over (env BENCH_STARTS;
+                          1 with --cpu-prof, whose profiles are of one start)
   --connections N         concurrent connections             (env BENCH_CONNECTIONS)
   --memory-requests N     failing requests of the memory check, 0 to skip (env BENCH_MEMORY_REQUESTS)
   --platform NAME         express or fastify only
@@ -38,6 +40,7 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
       duration: { type: 'string' },
       warmup: { type: 'string' },
       rounds: { type: 'string' },
+      starts: { type: 'string' },
       connections: { type: 'string' },
       'memory-requests': { type: 'string' },
       platform: { type: 'string' },
@@ -68,6 +71,8 @@ export function parseOptions(argv = process.argv.slice(2), env = process.env) {
     duration: pick('duration', 'BENCH_DURATION', defaults.duration),
     warmup: pick('warmup', 'BENCH_WARMUP', defaults.warmup),
     rounds: Math.max(1, Math.round(pick('rounds', 'BENCH_ROUNDS', defaults.rounds))),
+    // A profile is written per server and start: one start, so that it is of the whole run.
+    starts: values['cpu-prof'] ? 1 : Math.max(1, Math.round(pick('starts', 'BENCH_STARTS', defaults.starts))),
     connections: Math.max(1, Math.round(pick('connections', 'BENCH_CONNECTIONS', defaults.connections))),
     memoryRequests: Math.round(pick('memory-requests', 'BENCH_MEMORY_REQUESTS', defaults.memoryRequests)),
     platforms,

@@ -131,6 +131,12 @@ export function stackTraceParagraph(cost) {
 }
 
 /** bench/RESULTS.md: everything needed to compare a later run with this one. */
+/** `3 fresh starts of the servers`, or `one start of the servers`. */
+function startsText({ rounds, starts = 1 }) {
+  const count = Math.min(rounds, starts);
+  return count === 1 ? 'one start of the servers' : `${count} fresh starts of the servers`;
+}
+
 export function resultsMarkdown({
   settings,
   machine,
@@ -148,7 +154,7 @@ export function resultsMarkdown({
     '',
     `- Machine: ${machine.cpu}, ${machine.memory}, ${machine.os}; shared, so figures move between runs`,
     `- Node ${machine.node}; ${machine.packages}`,
-    `- Settings: ${settings.mode} mode, ${settings.rounds} interleaved rounds of ${settings.duration} s per side after ${settings.warmup} s of warm-up per route, ` +
+    `- Settings: ${settings.mode} mode, ${settings.rounds} interleaved rounds of ${settings.duration} s per side over ${startsText(settings)}, after ${settings.warmup} s of warm-up per route and start, ` +
       `${settings.connections} connections, autocannon in the runner process, each server a child process on 127.0.0.1`,
     "- req/s, latencies and CPU µs per request (the server process's user + system CPU time over a measured window / the requests it served) are medians over the rounds",
     "- req/s ratio = candidate / baseline; efficiency = baseline's CPU per request / candidate's (above 1 the candidate is cheaper); both are medians of the per-round figures, the sides measured interleaved A B A B",
