@@ -8,7 +8,7 @@ export const MODES = {
 
 const USAGE = `npm run bench -- [--quick | --full] [options]
   --quick                 smoke run, about 2 minutes (CI)
-  --full                  the RESULTS.md figures (default), about 13 minutes
+  --full                  the RESULTS.md figures (default), about 15 minutes
   --duration SEC          seconds per measured run           (env BENCH_DURATION)
   --warmup SEC            warm-up seconds per route          (env BENCH_WARMUP)
   --rounds N              interleaved A B rounds             (env BENCH_ROUNDS)
