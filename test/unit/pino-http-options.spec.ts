@@ -33,7 +33,7 @@ describe('createPinoHttpOptions: the req serializer', () => {
 
   it("never changes the object an app's own serializer returns, even with nothing to redact", () => {
     const own = { id: 'theirs', url: '/items?page=2', method: 'GET' };
-    const { serializers } = createPinoHttpOptions({ serializers: { req: () => own } });
+    const { serializers } = createPinoHttpOptions({ serializers: { req: (_req: unknown) => own } });
     const raw = rawRequest({ 'x-request-id': 'edge-8' });
     const logged = serializers.req(pinoRequest(raw, '/items?page=2'));
     expect(logged).toEqual({ id: 'edge-8', url: '/items?page=2', method: 'GET' });
