@@ -130,13 +130,13 @@ export function stackTraceParagraph(cost) {
   );
 }
 
-/** bench/RESULTS.md: everything needed to compare a later run with this one. */
 /** `3 fresh starts of the servers`, or `one start of the servers`. */
 function startsText({ rounds, starts = 1 }) {
   const count = Math.min(rounds, starts);
   return count === 1 ? 'one start of the servers' : `${count} fresh starts of the servers`;
 }
 
+/** bench/RESULTS.md: everything needed to compare a later run with this one. */
 export function resultsMarkdown({
   settings,
   machine,
