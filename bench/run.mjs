@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileApps } from './lib/compile.mjs';
-import { comparisonResult, efficienciesOf, measureComparison } from './lib/compare.mjs';
+import { comparisonResult, efficienciesOf, measureComparison, roundsPerStart } from './lib/compare.mjs';
 import { FastapiServer, fastapiUnavailable } from './lib/fastapi-server.mjs';
 import { checkMemory } from './lib/memory-check.mjs';
 import { parseOptions } from './lib/options.mjs';
@@ -89,12 +89,6 @@ function progressLine(platform, result) {
     `[${platform} ${comparison.id}] ${rps(result.baseline)} → ${rps(result.candidate)} req/s, ratio ${result.ratio.toFixed(3)}, ` +
     `efficiency ${result.efficiency.toFixed(3)} (${verdictOf(result, platform).replaceAll('**', '')})`
   );
-}
-
-/** How many of the rounds each start of the servers runs: as even as can be, at least one each. */
-function roundsPerStart({ rounds, starts }) {
-  const count = Math.min(rounds, starts);
-  return Array.from({ length: count }, (_, index) => Math.floor(rounds / count) + (index < rounds % count ? 1 : 0));
 }
 
 async function startPlatformServers(platform, names, settings) {

@@ -40,6 +40,12 @@ export async function measureComparison(comparison, servers, settings, warmedRou
   return { runs };
 }
 
+/** How many of the rounds each start of the servers runs: as even as can be, at least one each. */
+export function roundsPerStart({ rounds, starts }) {
+  const count = Math.min(rounds, starts);
+  return Array.from({ length: count }, (_, index) => Math.floor(rounds / count) + (index < rounds % count ? 1 : 0));
+}
+
 /** Per round, baseline's CPU per request / candidate's. */
 export function efficienciesOf(runs) {
   return runs.candidate.map((run, round) => runs.baseline[round].cpuPerRequest / run.cpuPerRequest);
