@@ -3,7 +3,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { compileApps } from './lib/compile.mjs';
-import { comparisonResult, efficienciesOf, measureComparison, roundsPerStart } from './lib/compare.mjs';
+import { comparisonResult, efficienciesOf, measureComparison } from './lib/compare.mjs';
 import { FastapiServer, fastapiUnavailable } from './lib/fastapi-server.mjs';
 import { checkMemory } from './lib/memory-check.mjs';
 import { parseOptions } from './lib/options.mjs';
@@ -28,6 +28,7 @@ import {
   SHARED_SERVERS,
 } from './lib/scenarios.mjs';
 import { ServerProcess } from './lib/server-process.mjs';
+import { roundsPerStart } from './lib/stats.mjs';
 import { measureStackTraceCost } from './lib/stack-trace-cost.mjs';
 
 const running = new Set();

@@ -40,26 +40,24 @@ export async function measureComparison(comparison, servers, settings, warmedRou
   return { runs };
 }
 
-/** How many of the rounds each start of the servers runs: as even as can be, at least one each. */
-export function roundsPerStart({ rounds, starts }) {
-  const count = Math.min(rounds, starts);
-  return Array.from({ length: count }, (_, index) => Math.floor(rounds / count) + (index < rounds % count ? 1 : 0));
+/** One figure per round, from the baseline's and the candidate's run of that round. */
+function perRound(runs, figure) {
+  return runs.candidate.map((run, round) => figure(runs.baseline[round], run));
 }
 
 /** Per round, baseline's CPU per request / candidate's. */
 export function efficienciesOf(runs) {
-  return runs.candidate.map((run, round) => runs.baseline[round].cpuPerRequest / run.cpuPerRequest);
+  return perRound(runs, (baseline, candidate) => baseline.cpuPerRequest / candidate.cpuPerRequest);
 }
 
 /** A comparison's figures from its runs, over every start of its servers. */
 export function comparisonResult(comparison, runs) {
   // Medians of per-round figures: each round's pair ran back to back under the same load.
-  const perRound = (figure) => median(runs.candidate.map((run, round) => figure(runs.baseline[round], run)));
   return {
     comparison,
     baseline: summarize(runs.baseline, comparison.baseline.route.status),
     candidate: summarize(runs.candidate, comparison.candidate.route.status),
-    ratio: perRound((baseline, candidate) => candidate.requestsPerSecond / baseline.requestsPerSecond),
+    ratio: median(perRound(runs, (baseline, candidate) => candidate.requestsPerSecond / baseline.requestsPerSecond)),
     efficiency: median(efficienciesOf(runs)),
   };
 }

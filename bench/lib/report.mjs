@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { HEAP_GROWTH_LIMIT } from './memory-check.mjs';
 import { REPO_DIR } from './paths.mjs';
+import { roundsPerStart } from './stats.mjs';
 
 const MB = 1024 * 1024;
 
@@ -132,7 +133,7 @@ export function stackTraceParagraph(cost) {
 
 /** `3 fresh starts of the servers`, or `one start of the servers`. */
 function startsText({ rounds, starts = 1 }) {
-  const count = Math.min(rounds, starts);
+  const count = roundsPerStart({ rounds, starts }).length;
   return count === 1 ? 'one start of the servers' : `${count} fresh starts of the servers`;
 }
 

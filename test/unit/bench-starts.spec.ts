@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- the bench is plain ESM JavaScript without type declarations
-import { comparisonResult, roundsPerStart } from '../../bench/lib/compare.mjs';
+import { comparisonResult } from '../../bench/lib/compare.mjs';
+// @ts-expect-error -- the bench is plain ESM JavaScript without type declarations
+import { roundsPerStart } from '../../bench/lib/stats.mjs';
 
 const run = (cpuPerRequest: number, requestsPerSecond = 1000) => ({
   cpuPerRequest,
