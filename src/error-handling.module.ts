@@ -7,6 +7,7 @@ import {
   OnApplicationBootstrap,
   ValidationPipe,
 } from '@nestjs/common';
+import { INTERCEPTORS_METADATA } from '@nestjs/common/constants.js';
 import { APP_FILTER, APP_GUARD, APP_PIPE, HttpAdapterHost, ModuleRef, ModulesContainer, Reflector } from '@nestjs/core';
 import { ErrorHandlingFilter } from './catch/error-handling.filter.js';
 import { applyToGateways } from './catch/gateway-filters.js';
@@ -33,7 +34,7 @@ import {
 import { answerClientErrors } from './http-limits/client-errors.js';
 import { answerRouterErrors } from './http-limits/router-errors.js';
 import { gatewayHandlersOf, messageHandlersOf } from './internal/controllers.js';
-import { setModuleInterceptor } from './internal/method-interceptors.js';
+import { setModuleEnhancer } from './internal/enhancers.js';
 import { installRequestIdHook } from './request-id/request-id.hook.js';
 import { clientProxiesOf, declaresClientProxy, RequestContext } from './services/request-context.js';
 import { RequestContextInterceptor } from './services/request-context.interceptor.js';
@@ -42,7 +43,13 @@ import { RpcServerSpanInterceptor } from './telemetry/rpc-server-span.intercepto
 import { TELEMETRY } from './telemetry/telemetry.constants.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { ErrorResolver } from './resolve/error-resolver.js';
-import { isRouteContextNeeded, RouteContextGuard } from './resolve/route-context.guard.js';
+import { RouteContextGuard } from './resolve/route-context.guard.js';
+import {
+  applicationConfigOf,
+  placeRouteContextGuard,
+  routeGuardPlacementOf,
+  type RouteGuardPlacement,
+} from './resolve/route-recording.js';
 import { answerSseErrors } from './streams/sse-errors.js';
 import { answerStreamErrors } from './streams/stream-errors.js';
 import { ErrorBodyRenderer } from './respond/error-body.formats.js';
@@ -54,8 +61,8 @@ import { RpcResponder } from './respond/rpc.responder.js';
 import { WsResponder } from './respond/ws.responder.js';
 import { validationExceptionFactory } from './validation/validation-failed.exception.js';
 
-/** Whether any route needs its controller and method recorded (see RouteContextGuard). */
-const ROUTE_CONTEXT_NEEDED = Symbol('ROUTE_CONTEXT_NEEDED');
+/** Which routes record their controller and method (see routeGuardPlacementOf). */
+const ROUTE_GUARD_PLACEMENT = Symbol('ROUTE_GUARD_PLACEMENT');
 /** The module's filter as gateways get it (they never see global filters). */
 const GATEWAY_FILTER = Symbol('GATEWAY_FILTER');
 /** Done once the module's filter is on every gateway. */
@@ -154,16 +161,21 @@ function newRequestContext(
       inject: [OPTIONS, ErrorLogger, ModulesContainer, HttpAdapterHost],
     },
     {
-      provide: ROUTE_CONTEXT_NEEDED,
-      useFactory: (modules: ModulesContainer, { handlers }: ResolvedErrorHandlingOptions) =>
-        isRouteContextNeeded(modules, handlers),
-      inject: [ModulesContainer, OPTIONS],
+      // Placed as providers are made, before Nest builds any handler.
+      provide: ROUTE_GUARD_PLACEMENT,
+      useFactory: (modules: ModulesContainer, { handlers }: ResolvedErrorHandlingOptions, moduleRef: ModuleRef) => {
+        const config = applicationConfigOf(moduleRef);
+        const placement = routeGuardPlacementOf(modules, handlers, ErrorHandlingModule, config);
+        placeRouteContextGuard(modules, placement, config);
+        return placement;
+      },
+      inject: [ModulesContainer, OPTIONS, ModuleRef],
     },
     // A factory that returns null installs no guard (or pipe): Nest skips it.
     {
       provide: APP_GUARD,
-      useFactory: (needed: boolean) => (needed ? new RouteContextGuard() : null),
-      inject: [ROUTE_CONTEXT_NEEDED],
+      useFactory: (placement: RouteGuardPlacement) => (placement === 'global' ? new RouteContextGuard() : null),
+      inject: [ROUTE_GUARD_PLACEMENT],
     },
     {
       // Only where the app declares a ClientProxy (null otherwise): decided now, from the
@@ -192,11 +204,11 @@ function newRequestContext(
         const requestContext = context === null ? undefined : new RequestContextInterceptor(responders, context);
         const span = telemetry && new RpcServerSpanInterceptor(telemetry, responders);
         for (const method of gatewayHandlersOf(modules)) {
-          setModuleInterceptor(method, RequestContextInterceptor, requestContext);
+          setModuleEnhancer(method, INTERCEPTORS_METADATA, RequestContextInterceptor, requestContext);
         }
         for (const method of messageHandlersOf(modules)) {
-          setModuleInterceptor(method, RequestContextInterceptor, requestContext);
-          setModuleInterceptor(method, RpcServerSpanInterceptor, span);
+          setModuleEnhancer(method, INTERCEPTORS_METADATA, RequestContextInterceptor, requestContext);
+          setModuleEnhancer(method, INTERCEPTORS_METADATA, RpcServerSpanInterceptor, span);
         }
         return true;
       },
@@ -212,9 +224,9 @@ function newRequestContext(
     },
     {
       provide: GlobalEnhancerOrderCheck,
-      useFactory: (modules: ModulesContainer, routeContextNeeded: boolean) =>
-        new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule, routeContextNeeded),
-      inject: [ModulesContainer, ROUTE_CONTEXT_NEEDED],
+      useFactory: (modules: ModulesContainer, placement: RouteGuardPlacement) =>
+        new GlobalEnhancerOrderCheck(modules, ErrorHandlingModule, placement === 'global'),
+      inject: [ModulesContainer, ROUTE_GUARD_PLACEMENT],
     },
     HybridAppCheck,
     {

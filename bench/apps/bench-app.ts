@@ -19,7 +19,7 @@ export interface BenchAppConfig {
    */
   logging: 'nest' | 'pino' | 'off';
   pinoFile?: string;
-  /** false leaves out the controller declaring `@OnError` (so the module installs no route guard). */
+  /** false leaves out the controller declaring `@OnError` (the one the module puts its route guard on). */
   onError?: boolean;
   /** GraphQL through Apollo (express), with a resolver that fails. */
   graphql?: boolean;

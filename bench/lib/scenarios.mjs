@@ -6,7 +6,7 @@
 
 /**
  * Per platform; `nest-server.js` builds each from the same app factory. `onError: false` leaves
- * out the controller that declares `@OnError`, so the module installs no route guard.
+ * out the controller that declares `@OnError`, which is where the module puts its route guard.
  */
 export const NEST_SERVERS = {
   nest: { errorHandling: false, validation: false, logging: 'nest' },
@@ -131,7 +131,7 @@ export const COMPARISONS = [
   },
   {
     id: '1b',
-    scenario: 'happy path: GET returning small JSON (200), @OnError in the app (route guard)',
+    scenario: 'happy path: GET returning small JSON (200), @OnError on another controller of the app',
     measure: 'cpu',
     target: 0.97,
     baseline: side('bare Nest', 'nest', ROUTES.hello),

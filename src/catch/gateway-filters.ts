@@ -1,16 +1,8 @@
-import type { ExceptionFilter } from '@nestjs/common';
+import { EXCEPTION_FILTERS_METADATA } from '@nestjs/common/constants.js';
 import type { ModulesContainer } from '@nestjs/core';
 import { GATEWAY_METADATA, providersWith } from '../internal/controllers.js';
-
-/** `@UseFilters`' metadata key, as Nest's gateways read it. */
-const EXCEPTION_FILTERS_METADATA = '__exceptionFilters__';
-
-/**
- * Every filter this function ever put on a gateway, of every app of the process. The metadata
- * lives on the class, which a process can share between apps (tests boot one app after
- * another): an app's filter replaces another app's, never stacks on it.
- */
-const moduleFilters = new WeakSet<object>();
+import { setModuleEnhancer } from '../internal/enhancers.js';
+import { ErrorHandlingFilter } from './error-handling.filter.js';
 
 /**
  * Nest never applies global filters to gateways, so the module's filter is put among each
@@ -23,12 +15,8 @@ const moduleFilters = new WeakSet<object>();
  * apps that share a gateway class get their own filter each as long as each is initialized
  * before the next one is created.
  */
-export function applyToGateways(modules: ModulesContainer, filter: ExceptionFilter): void {
-  moduleFilters.add(filter);
+export function applyToGateways(modules: ModulesContainer, filter: ErrorHandlingFilter): void {
   for (const { controller: gateway } of providersWith(modules, GATEWAY_METADATA)) {
-    // getMetadata, not getOwnMetadata: a base class's @UseFilters applies to its subclasses too.
-    const declared: unknown[] = Reflect.getMetadata(EXCEPTION_FILTERS_METADATA, gateway) ?? [];
-    const own = declared.filter((declaredFilter) => !moduleFilters.has(declaredFilter as object));
-    Reflect.defineMetadata(EXCEPTION_FILTERS_METADATA, [filter, ...own], gateway);
+    setModuleEnhancer(gateway, EXCEPTION_FILTERS_METADATA, ErrorHandlingFilter, filter);
   }
 }

@@ -13,8 +13,8 @@ export class GlobalEnhancerOrderCheck implements OnModuleInit {
   constructor(
     private readonly modules: ModulesContainer,
     private readonly ownModule: Type<unknown>,
-    /** Guard order matters only when the module records routes for `@OnError`. */
-    private readonly routeContextNeeded: boolean,
+    /** Guard order matters only when the module records routes with a global guard. */
+    private readonly routeGuardGlobal: boolean,
   ) {}
 
   onModuleInit(): void {
@@ -27,7 +27,7 @@ export class GlobalEnhancerOrderCheck implements OnModuleInit {
           this.logger.warn(
             `${name} (APP_FILTER in ${moduleRef.name}) is scanned before ErrorHandlingModule, so Nest tries it after the catch-all and it never runs. Declare it in a module imported after ErrorHandlingModule, or use app.useGlobalFilters().`,
           );
-        } else if (this.routeContextNeeded && token.startsWith('APP_GUARD (')) {
+        } else if (this.routeGuardGlobal && token.startsWith('APP_GUARD (')) {
           this.logger.warn(
             `${name} (APP_GUARD in ${moduleRef.name}) runs before ErrorHandlingModule records the route, so its errors get module handlers but not @OnError. Declare it in a module imported after ErrorHandlingModule to change that.`,
           );

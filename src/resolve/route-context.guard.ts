@@ -1,9 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable, type ArgumentsHost, type Type } from '@nestjs/common';
-import type { ModulesContainer } from '@nestjs/core';
 import { Attachment } from '../internal/attachment.js';
-import { handlerClassesOf } from '../internal/controllers.js';
-import { ON_ERROR_METADATA } from './on-error.decorator.js';
-import type { ErrorHandlerMapping } from './resolve.interfaces.js';
 
 /** The controller and route method a request reached. */
 export interface RouteContext {
@@ -53,8 +49,8 @@ export function routeContextOf(host: ArgumentsHost): RouteContext | undefined {
  * Records the controller (gateway, resolver) and method a call reached. Filters only get the
  * call's arguments, and guards run before interceptors, so this is how `@OnError` can apply to
  * guard errors too, on every transport.
- * It never blocks: it is registered as a global guard, when `isRouteContextNeeded`, and always
- * answers true.
+ * It never blocks, and keeps no state of its own: it goes where `routeGuardPlacementOf` says,
+ * on the classes that declare `@OnError` or on every route, and always answers true.
  */
 @Injectable()
 export class RouteContextGuard implements CanActivate {
@@ -62,18 +58,4 @@ export class RouteContextGuard implements CanActivate {
     recordRouteContext(context, { controller: context.getClass(), handler: context.getHandler() });
     return true;
   }
-}
-
-/**
- * Whether the app needs its routes recorded: only `@OnError` mappings and module handler
- * functions (whose context names the controller and method) use them. Without either, the
- * guard is not installed and routes keep Nest's guard-free fast path.
- */
-export function isRouteContextNeeded(modules: ModulesContainer, handlers: readonly ErrorHandlerMapping[]): boolean {
-  if (handlers.some(([, target]) => typeof target === 'function')) return true;
-  for (const { controller, methods } of handlerClassesOf(modules)) {
-    if (Reflect.hasMetadata(ON_ERROR_METADATA, controller)) return true;
-    if (methods.some((method) => Reflect.hasMetadata(ON_ERROR_METADATA, method))) return true;
-  }
-  return false;
 }

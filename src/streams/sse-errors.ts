@@ -1,10 +1,10 @@
 import type { CallHandler, ExceptionFilter, ExecutionContext, NestInterceptor } from '@nestjs/common';
-import { SSE_METADATA } from '@nestjs/common/constants.js';
+import { INTERCEPTORS_METADATA, SSE_METADATA } from '@nestjs/common/constants.js';
 import type { ModulesContainer } from '@nestjs/core';
 import type { ServerResponse } from 'node:http';
 import { catchError, EMPTY, from, mergeMap, of, throwError, type Observable } from 'rxjs';
 import { controllersOf } from '../internal/controllers.js';
-import { setModuleInterceptor } from '../internal/method-interceptors.js';
+import { setModuleEnhancer } from '../internal/enhancers.js';
 
 /**
  * Once an `@Sse()` stream's headers are out, Nest's router answers an error of its observable
@@ -41,7 +41,7 @@ export function answerSseErrors(modules: ModulesContainer, filter: ExceptionFilt
   for (const { methods } of controllersOf(modules)) {
     for (const method of methods) {
       if (Reflect.getMetadata(SSE_METADATA, method) === true)
-        setModuleInterceptor(method, SseErrorsInterceptor, interceptor);
+        setModuleEnhancer(method, INTERCEPTORS_METADATA, SseErrorsInterceptor, interceptor);
     }
   }
 }
