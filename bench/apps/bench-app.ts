@@ -2,9 +2,9 @@ import { DynamicModule, INestApplication, Module, RequestMethod, type Type, Vali
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { createPinoHttpOptions, ErrorHandlingModule } from '../../src/index.js';
+import { createPinoHttpOptions, ErrorCode, ErrorHandlingModule } from '../../src/index.js';
 import { BenchController } from './bench.controller.js';
-import { MappedErrorsController } from './mapped-errors.controller.js';
+import { DomainError, MappedErrorsController } from './mapped-errors.controller.js';
 
 /** What distinguishes one bench server from another; everything else is the same app. */
 export interface BenchAppConfig {
@@ -62,7 +62,14 @@ export async function createBenchApp(config: BenchAppConfig): Promise<INestAppli
   const imports: DynamicModule[] = [];
   if (config.errorHandling) {
     const logging = config.logging === 'off' ? { levels: { '4xx': false, '5xx': false } as const } : undefined;
-    imports.push(ErrorHandlingModule.forRoot({ mode: 'production', validation: config.validation, logging }));
+    imports.push(
+      ErrorHandlingModule.forRoot({
+        mode: 'production',
+        validation: config.validation,
+        logging,
+        handlers: [[DomainError, ErrorCode.RESOURCE_NOT_FOUND]],
+      }),
+    );
   }
   const pino =
     config.logging === 'pino'

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Header, HttpCode, NotFoundException, Post, Res } from '@nestjs/common';
 import { ErrorCode, OperatedException } from '../../src/index.js';
+import { WarehouseLookupError } from './mapped-errors.controller.js';
 import { NOT_FOUND_ENVELOPE } from './not-found-envelope.js';
 import { OrderDto } from './order.dto.js';
 
@@ -49,6 +50,12 @@ export class BenchController {
   @Header('Content-Type', 'application/json; charset=utf-8')
   notFoundHandwritten(@Res({ passthrough: true }) response: HeaderReader) {
     return { ...NOT_FOUND_ENVELOPE, requestId: response.getHeader('X-Request-Id') };
+  }
+
+  /** Scenario 5's domain error, here mapped by the module's `handlers` (this controller has no `@OnError`). */
+  @Get('mapped-by-module')
+  mappedByModule(): never {
+    throw new WarehouseLookupError(NOT_FOUND_MESSAGE);
   }
 
   @Get('crash')

@@ -1,8 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ErrorCode, OnError, OperatedException } from '../../src/index.js';
 
-/** A domain error family, free of HTTP, for the router-level mappings of scenario 5. */
-class DomainError extends Error {}
+/** A domain error family, free of HTTP, for the router-level mappings of scenario 5 (mapped as a whole by a module handler in the bench apps). */
+export class DomainError extends Error {}
 
 const HANDLER_COUNT_PER_LEVEL = 10;
 
@@ -19,7 +19,7 @@ const METHOD_LEVEL_ERRORS = domainErrorClasses('Method');
 
 /** Mapped at controller level and two classes down, so the lookup misses the method table first. */
 class StockLookupError extends CONTROLLER_LEVEL_ERRORS[HANDLER_COUNT_PER_LEVEL - 1] {}
-class WarehouseLookupError extends StockLookupError {}
+export class WarehouseLookupError extends StockLookupError {}
 
 @Controller('mapped')
 export class MappedErrorsController {

@@ -108,6 +108,7 @@ export const ROUTES = {
   },
   mappedPlain: { request: { path: '/mapped/plain' }, status: 404, body: (json) => isEnvelope(json, 4001) },
   mappedDomain: { request: { path: '/mapped/domain' }, status: 404, body: (json) => isEnvelope(json, 4001) },
+  moduleMappedDomain: { request: { path: '/mapped-by-module' }, status: 404, body: (json) => isEnvelope(json, 4001) },
 };
 
 const side = (label, server, route) => ({ label, server, route });
@@ -179,9 +180,17 @@ export const COMPARISONS = [
   },
   {
     id: '5',
-    scenario: 'router-level @OnError mapping, 20 handlers',
+    scenario: 'router-level @OnError mapping, 20 handlers, vs the same domain error mapped by a module handler',
     measure: 'cpu',
     target: 0.95,
+    baseline: side('module handler (a controller without @OnError)', 'module', ROUTES.moduleMappedDomain),
+    candidate: side('@OnError (method + controller level)', 'module', ROUTES.mappedDomain),
+  },
+  {
+    id: '5b',
+    scenario: "a domain error mapped by @OnError vs a plain OperatedException (the domain error's own stack included)",
+    measure: 'cpu',
+    target: null,
     baseline: side('plain OperatedException', 'module', ROUTES.mappedPlain),
     candidate: side('@OnError (method + controller level)', 'module', ROUTES.mappedDomain),
   },
