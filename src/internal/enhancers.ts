@@ -6,9 +6,10 @@ type EnhancerClass = abstract new (...args: never[]) => object;
 
 /**
  * Puts `enhancer` first among a class's or a handler method's own enhancers under `metadataKey`
- * (`GUARDS_METADATA`, `INTERCEPTORS_METADATA`, `EXCEPTION_FILTERS_METADATA`), where `@UseGuards`, `@UseInterceptors` or `@UseFilters` would put it: only the handlers that
- * need it get it, where a global one would put every route of the app on Nest's guard or
- * Observable pipeline. First means outermost for interceptors, before the app's own for guards,
+ * (`GUARDS_METADATA`, `INTERCEPTORS_METADATA`, `EXCEPTION_FILTERS_METADATA`), where
+ * `@UseGuards`, `@UseInterceptors` or `@UseFilters` would put it: only the handlers that need it
+ * get it, where a global one would put every route of the app on Nest's guard or Observable
+ * pipeline. First means outermost for interceptors, before the app's own for guards,
  * and tried last for filters.
  *
  * The metadata lives on classes and methods, which apps of one process can share (tests boot one
