@@ -32,6 +32,17 @@ export interface PinoHttpAgreement {
 /** pino's serialized request: its fields, and the Node request as the non-enumerable `raw`. */
 type SerializedRequest = { raw?: IncomingMessage; id?: unknown; url?: unknown };
 
+/**
+ * What an app's own `req` serializer returned, redacted, as a copy of ours to change: it may be
+ * an object the app keeps. Without one, pino-http hands the serializer a fresh object of pino's
+ * for each line, which is redacted in place.
+ */
+function ownCopyOf(redactor: LogRedactor, given: unknown): unknown {
+  const redacted = redactor.redact(given);
+  if (redacted === null || typeof redacted !== 'object') return redacted;
+  return redacted === given ? { ...redacted } : redacted;
+}
+
 const ABOVE_INFO: ReadonlySet<PinoHttpLevel> = new Set(['warn', 'error', 'fatal']);
 
 /**
@@ -61,11 +72,10 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
     serializers: {
       ...options.serializers,
       req: (req: SerializedRequest) => {
-        const given = requestSerializer ? (requestSerializer(req) as SerializedRequest) : req;
-        const redacted = redactor.redact(given) as SerializedRequest;
-        if (redacted === null || typeof redacted !== 'object') return redacted;
-        // The redactor copies pino's request object (not a plain one): that copy is ours to change.
-        const serialized = redacted === given ? { ...redacted } : redacted;
+        if (req === null || typeof req !== 'object') return req;
+        const logged = requestSerializer ? ownCopyOf(redactor, requestSerializer(req)) : redactor.redactFields(req);
+        if (logged === null || typeof logged !== 'object') return logged;
+        const serialized = logged as SerializedRequest;
         // On fastify, middie hands pino-http fastify's own id (`req-1`) before genReqId could run.
         if (req.raw) serialized.id = requestIdOf(req.raw, lookupName);
         if (typeof serialized.url === 'string') serialized.url = redactor.redactUrl(serialized.url);

@@ -31,6 +31,22 @@ describe('createPinoHttpOptions: the req serializer', () => {
     expect(raw.headers.authorization).toBe('Bearer abc');
   });
 
+  it("redacts pino's fresh request object in place instead of copying it, and never the Node request's headers", () => {
+    const { serializers } = createPinoHttpOptions();
+    const raw = rawRequest({ 'x-request-id': 'edge-9', cookie: 'session=abc', accept: '*/*' });
+    const given = pinoRequest(raw, '/items?page=2');
+    const logged = serializers.req(given) as Record<string, unknown>;
+    expect(logged).toBe(given);
+    expect(logged.headers).toEqual({ 'x-request-id': 'edge-9', cookie: '[Redacted]', accept: '*/*' });
+    expect(raw.headers.cookie).toBe('session=abc');
+    expect(JSON.parse(JSON.stringify(logged))).toEqual({
+      id: 'edge-9',
+      method: 'GET',
+      url: '/items?page=2',
+      headers: { 'x-request-id': 'edge-9', cookie: '[Redacted]', accept: '*/*' },
+    });
+  });
+
   it("never changes the object an app's own serializer returns, even with nothing to redact", () => {
     const own = { id: 'theirs', url: '/items?page=2', method: 'GET' };
     const { serializers } = createPinoHttpOptions({ serializers: { req: (_req: unknown) => own } });
