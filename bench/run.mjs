@@ -23,6 +23,7 @@ import {
   FASTAPI_SERVER,
   MEMORY_SERVER,
   NEST_SERVERS,
+  PLATFORM_SERVER,
   RAW_SERVER,
   RPC_SERVERS,
   SHARED_SERVERS,
@@ -96,6 +97,8 @@ async function startPlatformServers(platform, names, settings) {
   return Promise.all(
     names.map((name) => {
       if (RPC_SERVERS[name]) return startServer(name, 'rpc-server.js', RPC_SERVERS[name], settings);
+      if (name === PLATFORM_SERVER)
+        return startServer(`${name}-${platform}`, 'platform-server.js', { platform }, settings);
       const config = { platform, ...NEST_SERVERS[name], pinoFile: path.join(LOG_DIR, `${name}-${platform}.pino.log`) };
       return startServer(`${name}-${platform}`, 'nest-server.js', config, settings);
     }),

@@ -2,6 +2,9 @@ import { DynamicModule, INestApplication, Module, RequestMethod, type Type, Vali
 import { NestFactory } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
 import { createPinoHttpOptions, ErrorCode, ErrorHandlingModule } from '../../src/index.js';
 import { BenchController } from './bench.controller.js';
 import { DomainError, MappedErrorsController } from './mapped-errors.controller.js';
@@ -25,6 +28,28 @@ export interface BenchAppConfig {
   graphql?: boolean;
   /** Declares a ClientProxy (never called): the module then runs every handler in its request context. */
   clientProxy?: boolean;
+  /**
+   * Without the module: an AsyncLocalStorage entered for every request, where the module enters
+   * its own (scenario 1d, what a request context costs on this Node whoever keeps it).
+   */
+  requestContext?: boolean;
+}
+
+/**
+ * A request context the way the module keeps one (`src/request-id/request-id.hook.ts`): entered
+ * from a listener prepended to fastify's server, run around express's `handle`.
+ */
+function enterRequestContext(app: INestApplication, platform: BenchAppConfig['platform']): void {
+  const storage = new AsyncLocalStorage<string>();
+  if (platform === 'fastify') {
+    (app.getHttpServer() as Server).prependListener('request', () => storage.enterWith(randomUUID()));
+    return;
+  }
+  const instance = app.getHttpAdapter().getInstance() as { handle: (...args: unknown[]) => unknown };
+  const handle = instance.handle;
+  instance.handle = function handleInContext(this: unknown, ...args: unknown[]) {
+    return storage.run(randomUUID(), () => handle.apply(this, args));
+  };
 }
 
 /** Loaded only by the servers that use them, so the others run without GraphQL or microservices. */
@@ -92,5 +117,6 @@ export async function createBenchApp(config: BenchAppConfig): Promise<INestAppli
   const app = await NestFactory.create(BenchAppModule, adapter, { bufferLogs: pino !== undefined });
   if (pino) app.useLogger(app.get(pino.logger));
   if (config.validation && !config.errorHandling) app.useGlobalPipes(new ValidationPipe());
+  if (config.requestContext && !config.errorHandling) enterRequestContext(app, config.platform);
   return app;
 }

@@ -12,7 +12,7 @@ export function compileApps() {
   const tsc = path.join(REPO_DIR, 'node_modules', '.bin', 'tsc');
   const result = spawnSync(tsc, ['-p', path.join(BENCH_DIR, 'tsconfig.json')], { cwd: REPO_DIR, encoding: 'utf8' });
   if (result.error) throw result.error;
-  for (const entry of ['nest-server.js', 'raw-http-server.js', 'rpc-server.js']) {
+  for (const entry of ['nest-server.js', 'platform-server.js', 'raw-http-server.js', 'rpc-server.js']) {
     if (!existsSync(path.join(APPS_OUT_DIR, entry))) {
       throw new Error(`tsc produced no ${entry}:\n${result.stdout}${result.stderr}`);
     }

@@ -22,7 +22,17 @@ export const NEST_SERVERS = {
   'module-graphql': { errorHandling: true, validation: false, logging: 'nest', graphql: true },
   'nest-client': { errorHandling: false, validation: false, logging: 'nest', onError: false, clientProxy: true },
   'module-client': { errorHandling: true, validation: false, logging: 'nest', onError: false, clientProxy: true },
+  'nest-context': {
+    errorHandling: false,
+    validation: false,
+    logging: 'nest',
+    onError: false,
+    clientProxy: true,
+    requestContext: true,
+  },
 };
+/** The platform alone (`platform-server.js`, express or fastify without Nest), per platform. */
+export const PLATFORM_SERVER = 'platform-alone';
 /** Nest microservices on TCP (`rpc-server.js`), with and without the module: no HTTP platform. */
 export const RPC_SERVERS = {
   'nest-rpc': { errorHandling: false },
@@ -84,6 +94,7 @@ export const ROUTES = {
     status: 404,
     body: (json) => json?.code === 4001 && json.reason === 'RESOURCE_NOT_FOUND',
   },
+  platformNotFound: { request: { path: '/products/99' }, status: 404, body: (json) => isEnvelope(json, 4001) },
   nestGraphqlNotFound: {
     request: { method: 'POST', path: '/graphql', body: { query: '{ nestProduct }' } },
     status: 200,
@@ -145,6 +156,14 @@ export const COMPARISONS = [
     target: 0.97,
     baseline: side('bare Nest with a ClientProxy', 'nest-client', ROUTES.hello),
     candidate: side('the same + the module (AsyncLocalStorage per call)', 'module-client', ROUTES.hello),
+  },
+  {
+    id: '1d',
+    scenario: 'context for 1c: the same AsyncLocalStorage entered per request by bare Nest, no module',
+    measure: 'cpu',
+    target: null,
+    baseline: side('bare Nest with a ClientProxy', 'nest-client', ROUTES.hello),
+    candidate: side('the same + an AsyncLocalStorage per request', 'nest-context', ROUTES.hello),
   },
   {
     id: '2a',
@@ -251,6 +270,18 @@ export const COMPARISONS = [
     target: null,
     baseline: side('FastAPI, OperatedException handler', FASTAPI_SERVER, ROUTES.fastapiNotFound),
     candidate: NEST_NOT_FOUND,
+  },
+  {
+    id: '8c',
+    scenario: "FastAPI's 404 vs the platform alone, no Nest, writing the same envelope (context: the platform's floor)",
+    measure: 'rps',
+    target: null,
+    baseline: side('FastAPI, OperatedException handler', FASTAPI_SERVER, ROUTES.fastapiNotFound),
+    candidate: side(
+      'express or fastify alone (a route, res.json / reply.send)',
+      PLATFORM_SERVER,
+      ROUTES.platformNotFound,
+    ),
   },
   {
     id: '6',
