@@ -75,8 +75,14 @@ export class HttpResponder implements Responder {
       }
     }
     if (this.renderer.negotiated) adapter.appendHeader(response, 'Vary', 'Accept');
-    if (adapter.getType() === 'express' && !Object.hasOwn(response, 'send')) {
+    const platform = adapter.getType();
+    if (platform === 'express' && !Object.hasOwn(response, 'send')) {
       writeExpressBody(response, failure.status, contentType, this.requestIdHeader, failure.requestId, body);
+      return undefined;
+    }
+    if (platform === 'fastify' && isFastifyReply(response)) {
+      response.code(failure.status).header('Content-Type', contentType).header(this.requestIdHeader, failure.requestId);
+      response.send(body);
       return undefined;
     }
     adapter.setHeader(response, 'Content-Type', contentType);
@@ -88,6 +94,23 @@ export class HttpResponder implements Responder {
   fallback(host: ArgumentsHost, requestId: string): void {
     writeFallback(host, this.requestIdHeader, requestId);
   }
+}
+
+/** What the module uses of fastify's reply. */
+interface FastifyReplyLike {
+  code(status: number): FastifyReplyLike;
+  header(name: string, value: string): FastifyReplyLike;
+  send(body: string): unknown;
+}
+
+/**
+ * Fastify's reply, not the Node response a middleware failure hands over (Nest tells them apart
+ * the same way). A string body goes to `reply.send` as Nest's adapter would send it, without the
+ * adapter's checks for files, streams and Error bodies, none of which an envelope is; the
+ * reply's `onSend` hooks (compression) and the headers plugins set still apply.
+ */
+function isFastifyReply(response: object): response is FastifyReplyLike {
+  return 'status' in response && typeof (response as Partial<FastifyReplyLike>).send === 'function';
 }
 
 /**

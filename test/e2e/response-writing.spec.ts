@@ -1,5 +1,6 @@
 import { Controller, Get, type MiddlewareConsumer, Module, type NestModule } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
+import type { FastifyInstance } from 'fastify';
 import request from 'supertest';
 import { ErrorCode, ErrorHandlingModule, OperatedException } from '../../src/index.js';
 import { createApp, PLATFORMS } from '../support/platforms.js';
@@ -74,5 +75,29 @@ describe('the error response on express', () => {
     const response = await request(app.getHttpServer()).get('/rooms/full').expect(409);
     await app.close();
     expect(sent).toEqual([response.text]);
+  });
+});
+
+describe('the error response on fastify', () => {
+  it("goes through the reply's onSend hooks and keeps the headers a plugin set on the reply", async () => {
+    const payloads: unknown[] = [];
+    const app = await createApp('fastify', { imports: [ErrorHandlingModule.forRoot(), RoomsModule] }, {}, (nest) => {
+      const fastify = nest.getHttpAdapter().getInstance() as FastifyInstance;
+      fastify.addHook('onRequest', async (_request, reply) => {
+        void reply.header('X-Frame-Options', 'DENY');
+      });
+      fastify.addHook('onSend', async (_request, reply, payload) => {
+        payloads.push(payload);
+        void reply.header('X-Sent-Through', 'onSend');
+        return payload;
+      });
+    });
+    const response = await request(app.getHttpServer()).get('/rooms/full').expect(409);
+    await app.close();
+    expect(payloads).toEqual([response.text]);
+    expect(response.headers['x-sent-through']).toBe('onSend');
+    expect(response.headers['x-frame-options']).toBe('DENY');
+    expect(response.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(response.headers['x-request-id']).toBe(response.body.requestId);
   });
 });
