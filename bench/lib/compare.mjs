@@ -9,7 +9,7 @@ const SIDES = ['baseline', 'candidate'];
  * Measures one comparison on one start of its servers: probes both sides (a side that answers
  * the wrong thing makes the comparison "not available" instead of producing a meaningless
  * figure), warms each route up once, then measures `settings.rounds` rounds, the sides
- * interleaved A B A B so that machine drift hits both alike. `servers` maps a server name to
+ * interleaved A B, B A so that machine drift hits both alike. `servers` maps a server name to
  * its ServerProcess or to the Error it failed to start with. Answers `{ runs }` (per side, in
  * round order) or `{ unavailable }`.
  */
@@ -32,7 +32,8 @@ export async function measureComparison(comparison, servers, settings, warmedRou
   }
   const runs = { baseline: [], candidate: [] };
   for (let round = 0; round < settings.rounds; round += 1) {
-    for (const side of SIDES) {
+    // A B, then B A: whichever side runs second in a pair does not always get the same one.
+    for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
       const { server: name, route } = comparison[side];
       runs[side].push(await measuredRun(servers.get(name), route, settings));
     }
@@ -53,12 +54,17 @@ export function efficienciesOf(runs) {
 /** A comparison's figures from its runs, over every start of its servers. */
 export function comparisonResult(comparison, runs) {
   // Medians of per-round figures: each round's pair ran back to back under the same load.
+  const ratios = perRound(runs, (baseline, candidate) => candidate.requestsPerSecond / baseline.requestsPerSecond);
+  const efficiencies = efficienciesOf(runs);
+  const figures = comparison.measure === 'rps' ? ratios : efficiencies;
   return {
     comparison,
     baseline: summarize(runs.baseline, comparison.baseline.route.status),
     candidate: summarize(runs.candidate, comparison.candidate.route.status),
-    ratio: median(perRound(runs, (baseline, candidate) => candidate.requestsPerSecond / baseline.requestsPerSecond)),
-    efficiency: median(efficienciesOf(runs)),
+    ratio: median(ratios),
+    efficiency: median(efficiencies),
+    // The spread of the figure the target applies to, over the rounds: what one run can tell.
+    range: { min: Math.min(...figures), max: Math.max(...figures) },
   };
 }
 

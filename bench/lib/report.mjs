@@ -59,6 +59,9 @@ export function verdictOf(result, platform) {
   return figure >= target ? `${name} ≥ ${target.toFixed(2)} met` : `${name} ≥ ${target.toFixed(2)} **missed**`;
 }
 
+/** The lowest and highest per-round value of the figure in bold. */
+const rangeOf = ({ range }) => (range ? `${range.min.toFixed(2)}–${range.max.toFixed(2)}` : '');
+
 const cpu = (side) => (Number.isFinite(side.cpuPerRequest) ? side.cpuPerRequest.toFixed(0) : '?');
 
 /**
@@ -67,15 +70,15 @@ const cpu = (side) => (Number.isFinite(side.cpuPerRequest) ? side.cpuPerRequest.
  */
 export function comparisonTable(results, platform) {
   const lines = [
-    '| # | scenario | baseline | req/s | p50 / p99 ms | CPU µs/req | candidate | req/s | p50 / p99 ms | CPU µs/req | req/s ratio | efficiency | target |',
-    '| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    '| # | scenario | baseline | req/s | p50 / p99 ms | CPU µs/req | candidate | req/s | p50 / p99 ms | CPU µs/req | req/s ratio | efficiency | rounds | target |',
+    '| --- | --- | --- | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
   ];
   for (const result of results) {
     const { comparison } = result;
     if (result.unavailable) {
       const target = targetOf(comparison, platform);
       lines.push(
-        `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | | ${comparison.candidate.label} | | | | not available | | ${target === null ? 'context' : `≥ ${target.toFixed(2)}`} |`,
+        `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | | | | ${comparison.candidate.label} | | | | not available | | | ${target === null ? 'context' : `≥ ${target.toFixed(2)}`} |`,
       );
       continue;
     }
@@ -84,7 +87,7 @@ export function comparisonTable(results, platform) {
     lines.push(
       `| ${comparison.id} | ${comparison.scenario} | ${comparison.baseline.label} | ${requestsPerSecond(result.baseline.requestsPerSecond)}${warn(result.baseline)} | ${milliseconds(result.baseline)} | ${cpu(result.baseline)} ` +
         `| ${comparison.candidate.label} | ${requestsPerSecond(result.candidate.requestsPerSecond)}${warn(result.candidate)} | ${milliseconds(result.candidate)} | ${cpu(result.candidate)} ` +
-        `| ${bold('rps', result.ratio.toFixed(3))} | ${bold('cpu', result.efficiency.toFixed(3))} | ${verdictOf(result, platform)} |`,
+        `| ${bold('rps', result.ratio.toFixed(3))} | ${bold('cpu', result.efficiency.toFixed(3))} | ${rangeOf(result)} | ${verdictOf(result, platform)} |`,
     );
   }
   const unavailable = results.filter((result) => result.unavailable);
@@ -158,8 +161,9 @@ export function resultsMarkdown({
     `- Settings: ${settings.mode} mode, ${settings.rounds} interleaved rounds of ${settings.duration} s per side over ${startsText(settings)}, after ${settings.warmup} s of warm-up per route and start, ` +
       `${settings.connections} connections, autocannon in the runner process, each server a child process on 127.0.0.1`,
     "- req/s, latencies and CPU µs per request (the server process's user + system CPU time over a measured window / the requests it served) are medians over the rounds",
-    "- req/s ratio = candidate / baseline; efficiency = baseline's CPU per request / candidate's (above 1 the candidate is cheaper); both are medians of the per-round figures, the sides measured interleaved A B A B",
-    '- The target applies to the figure in bold: efficiency for the Nest comparisons, req/s ratio against FastAPI',
+    "- req/s ratio = candidate / baseline; efficiency = baseline's CPU per request / candidate's (above 1 the candidate is cheaper); both are medians of the per-round figures, the sides measured interleaved, A B then B A",
+    '- The target applies to the figure in bold: efficiency for the Nest comparisons, req/s ratio against FastAPI; "rounds" is its lowest and highest per-round value',
+    '- Row 0 is a control: two processes of the same app, so its efficiency and rounds show the spread of a run where nothing differs',
     '',
   ];
   for (const [platform, results] of tablesByPlatform) {

@@ -13,6 +13,8 @@ export const NEST_SERVERS = {
   module: { errorHandling: true, validation: false, logging: 'nest' },
   'nest-plain': { errorHandling: false, validation: false, logging: 'nest', onError: false },
   'module-plain': { errorHandling: true, validation: false, logging: 'nest', onError: false },
+  /** The same app as `nest-plain`, a process of its own: the control row's other side. */
+  'nest-plain-twin': { errorHandling: false, validation: false, logging: 'nest', onError: false },
   'nest-validation': { errorHandling: false, validation: true, logging: 'nest' },
   'module-validation': { errorHandling: true, validation: true, logging: 'nest' },
   'nest-pino': { errorHandling: false, validation: false, logging: 'pino' },
@@ -133,6 +135,14 @@ const NEST_NOT_FOUND = side('Nest default filter, NotFoundException', 'nest', RO
  * platform, or null (context only). `platforms`, when given, is where the comparison runs.
  */
 export const COMPARISONS = [
+  {
+    id: '0',
+    scenario: 'control (A/A): bare Nest against a second process of the same app, nothing differs',
+    measure: 'cpu',
+    target: null,
+    baseline: side('bare Nest', 'nest-plain', ROUTES.hello),
+    candidate: side('the same app, another process', 'nest-plain-twin', ROUTES.hello),
+  },
   {
     id: '1a',
     scenario: 'happy path: GET returning small JSON (200), no @OnError in the app',

@@ -33,4 +33,14 @@ describe("the bench's rounds over fresh server starts", () => {
     expect(result.candidate.cpuPerRequest).toBe(100);
     expect(result.candidate.completed).toBe(300);
   });
+
+  it("gives the range of the rounds' figure the target applies to: efficiency, or req/s ratio against FastAPI", () => {
+    const sides = { baseline: { route: { status: 200 } }, candidate: { route: { status: 200 } } };
+    const runs = { baseline: [run(100, 1000), run(100, 1000)], candidate: [run(80, 500), run(125, 2000)] };
+    const cpu = comparisonResult({ ...sides, measure: 'cpu' }, runs);
+    expect(cpu.range.min).toBeCloseTo(0.8, 5);
+    expect(cpu.range.max).toBeCloseTo(1.25, 5);
+    const rps = comparisonResult({ ...sides, measure: 'rps' }, runs);
+    expect(rps.range).toEqual({ min: 0.5, max: 2 });
+  });
 });
