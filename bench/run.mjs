@@ -130,7 +130,8 @@ async function benchPlatform(platform, comparisons, sharedServers, settings) {
     try {
       for (const comparison of comparisons) {
         if (unavailable.has(comparison)) continue;
-        const outcome = await measureComparison(comparison, servers, { ...settings, rounds }, warmedRoutes);
+        const firstRound = starts.slice(0, index).reduce((sum, count) => sum + count, 0);
+        const outcome = await measureComparison(comparison, servers, { ...settings, rounds, firstRound }, warmedRoutes);
         if (outcome.unavailable) {
           unavailable.set(comparison, outcome.unavailable);
           continue;

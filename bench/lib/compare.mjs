@@ -9,9 +9,10 @@ const SIDES = ['baseline', 'candidate'];
  * Measures one comparison on one start of its servers: probes both sides (a side that answers
  * the wrong thing makes the comparison "not available" instead of producing a meaningless
  * figure), warms each route up once, then measures `settings.rounds` rounds, the sides
- * interleaved A B, B A so that machine drift hits both alike. `servers` maps a server name to
- * its ServerProcess or to the Error it failed to start with. Answers `{ runs }` (per side, in
- * round order) or `{ unavailable }`.
+ * interleaved A B, B A so that machine drift hits both alike (`settings.firstRound`, the rounds
+ * of earlier starts, keeps the order alternating over the whole run). `servers` maps a server
+ * name to its ServerProcess or to the Error it failed to start with. Answers `{ runs }` (per
+ * side, in round order) or `{ unavailable }`.
  */
 export async function measureComparison(comparison, servers, settings, warmedRoutes) {
   for (const side of SIDES) {
@@ -32,8 +33,8 @@ export async function measureComparison(comparison, servers, settings, warmedRou
   }
   const runs = { baseline: [], candidate: [] };
   for (let round = 0; round < settings.rounds; round += 1) {
-    // A B, then B A: whichever side runs second in a pair does not always get the same one.
-    for (const side of round % 2 === 0 ? SIDES : [...SIDES].reverse()) {
+    // A B, then B A, counted over every start: neither side always runs second in a pair.
+    for (const side of ((settings.firstRound ?? 0) + round) % 2 === 0 ? SIDES : [...SIDES].reverse()) {
       const { server: name, route } = comparison[side];
       runs[side].push(await measuredRun(servers.get(name), route, settings));
     }

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 /** Seconds per measured run, warm-up seconds, interleaved rounds, server starts they are spread over, connections, memory-check requests. */
 export const MODES = {
   quick: { duration: 0.25, warmup: 0.25, rounds: 2, starts: 1, connections: 10, memoryRequests: 5_000 },
-  full: { duration: 3, warmup: 1, rounds: 3, starts: 3, connections: 16, memoryRequests: 200_000 },
+  full: { duration: 1.5, warmup: 1, rounds: 6, starts: 3, connections: 16, memoryRequests: 200_000 },
 };
 
 const USAGE = `npm run bench -- [--quick | --full] [options]
