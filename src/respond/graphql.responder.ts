@@ -2,6 +2,7 @@ import type { ArgumentsHost } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import type { CallIdentity, Failure } from '../describe/failure.js';
+import { withoutStackFrames } from '../internal/stack-frames.js';
 import { read, stringProperty } from '../internal/thrown-value.js';
 import { requestIdOf } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
@@ -20,6 +21,8 @@ function pathOf(info: unknown): string | undefined {
  * The error a resolver's failure becomes. graphql-js copies an original error's `extensions`
  * into the GraphQL error, so no import of graphql is needed; its stack is the message line only,
  * so a server that prints stack traces (Apollo outside NODE_ENV=production) prints no frames.
+ * Made with `withoutStackFrames`: a stack captured only to be replaced was a third of what the
+ * module added to a GraphQL failure.
  */
 class EnvelopeError extends Error {
   override name = 'EnvelopeError';
@@ -67,12 +70,14 @@ export class GraphqlResponder implements Responder {
   /** Rejected: Nest's resolver proxy returns the filter's answer, so the field errors with it. */
   respond(failure: Failure): Promise<never> {
     const { message, ...extensions } = envelopeObjectOf(failure);
-    return Promise.reject(new EnvelopeError(String(message), extensions, failure.debug?.stack));
+    return Promise.reject(
+      withoutStackFrames(() => new EnvelopeError(String(message), extensions, failure.debug?.stack)),
+    );
   }
 
   fallback(_host: ArgumentsHost, requestId: string): Promise<never> {
     const { message, ...extensions } = fallbackEnvelopeOf(requestId);
-    return Promise.reject(new EnvelopeError(message, { ...extensions, status: 500 }));
+    return Promise.reject(withoutStackFrames(() => new EnvelopeError(message, { ...extensions, status: 500 })));
   }
 }
 

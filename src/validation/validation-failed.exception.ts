@@ -1,4 +1,5 @@
 import { BadRequestException, HttpException, type ValidationError } from '@nestjs/common';
+import { withoutStackFrames } from '../internal/stack-frames.js';
 import { isValidationError, validationMessagesOf } from './validation-details.js';
 
 /**
@@ -23,13 +24,7 @@ export class ValidationFailedException extends BadRequestException {
 export function validationExceptionFactory(errors: ValidationError[] | string | string[]): ValidationFailedException {
   // Made with no stack frames: they would all point into Nest's ValidationPipe, a 4xx record
   // prints none, and capturing them was the largest cost of a validation failure.
-  const stackTraceLimit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 0;
-  try {
-    return new ValidationFailedException(Array.isArray(errors) ? errors : [errors]);
-  } finally {
-    Error.stackTraceLimit = stackTraceLimit;
-  }
+  return withoutStackFrames(() => new ValidationFailedException(Array.isArray(errors) ? errors : [errors]));
 }
 
 /**
