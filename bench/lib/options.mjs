@@ -3,15 +3,15 @@ import { parseArgs } from 'node:util';
 /** Seconds per measured run, warm-up seconds, interleaved rounds, server starts they are spread over, connections, memory-check requests. */
 export const MODES = {
   quick: { duration: 0.25, warmup: 0.25, rounds: 2, starts: 1, connections: 10, memoryRequests: 5_000 },
-  full: { duration: 1.5, warmup: 1, rounds: 6, starts: 3, connections: 16, memoryRequests: 200_000 },
+  full: { duration: 1.5, warmup: 1, rounds: 6, starts: 6, connections: 16, memoryRequests: 200_000 },
 };
 
 const USAGE = `npm run bench -- [--quick | --full] [options]
   --quick                 smoke run, about 2 minutes (CI)
-  --full                  the RESULTS.md figures (default), about 15 minutes
+  --full                  the RESULTS.md figures (default), about 25 minutes
   --duration SEC          seconds per measured run           (env BENCH_DURATION)
   --warmup SEC            warm-up seconds per route          (env BENCH_WARMUP)
-  --rounds N              interleaved A B rounds             (env BENCH_ROUNDS)
+  --rounds N              interleaved rounds, A B then B A   (env BENCH_ROUNDS)
   --starts N              fresh server starts the rounds are spread over (env BENCH_STARTS;
                           1 with --cpu-prof, whose profiles are of one start)
   --connections N         concurrent connections             (env BENCH_CONNECTIONS)
