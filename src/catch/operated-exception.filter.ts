@@ -1,5 +1,4 @@
 import { ArgumentsHost, ExceptionFilter, Inject, Optional } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { types } from 'node:util';
 import { Failure, type Caught, type Transport } from '../describe/failure.js';
 import { MESSAGE_TRANSLATOR, type MessageTranslator } from '../i18n/message-translator.js';
@@ -7,7 +6,7 @@ import { ErrorLogger } from '../logging/error-logger.js';
 import { ErrorRecorder } from '../logging/error-recorder.js';
 import { DEFAULTS } from '../options/error-handling.defaults.js';
 import { RESOLVED_ERROR_HANDLING_OPTIONS, type ResolvedErrorHandlingOptions } from '../options/resolve-options.js';
-import { requestIdOf } from '../request-id/request-id.js';
+import { newRequestId, requestIdOf } from '../request-id/request-id.js';
 import { ErrorResolver } from '../resolve/error-resolver.js';
 import type { Resolution } from '../resolve/resolve.interfaces.js';
 import { writeFallback } from '../respond/http.responder.js';
@@ -139,7 +138,7 @@ export class OperatedExceptionFilter<T = unknown> implements ExceptionFilter<T> 
     } catch {
       // A call whose id cannot be read gets a new one.
     }
-    return { host, responder, requestId: requestId ?? randomUUID() };
+    return { host, responder, requestId: requestId ?? newRequestId() };
   }
 
   /** The last resort when the pipeline itself failed: a fixed 500 answer on the call's transport. */

@@ -1,10 +1,9 @@
 import type { ArgumentsHost } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { randomUUID } from 'node:crypto';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { withoutStackFrames } from '../internal/stack-frames.js';
 import { read, stringProperty } from '../internal/thrown-value.js';
-import { requestIdOf } from '../request-id/request-id.js';
+import { newRequestId, requestIdOf } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
 import type { Responder } from './responder.interfaces.js';
 
@@ -52,7 +51,7 @@ export class GraphqlResponder implements Responder {
   /** The request id of the HTTP request that carries the operation: its `X-Request-Id`. */
   requestIdOf(host: ArgumentsHost): string {
     const request = this.requestOf(host);
-    return request === undefined ? randomUUID() : requestIdOf(request, this.requestIdLookup);
+    return request === undefined ? newRequestId() : requestIdOf(request, this.requestIdLookup);
   }
 
   /** Apollo's context has `req`; Mercurius's has the fastify `reply` with its `request`. */

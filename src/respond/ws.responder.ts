@@ -1,8 +1,7 @@
 import type { ArgumentsHost } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import type { CallIdentity, Failure } from '../describe/failure.js';
 import { read, stringProperty } from '../internal/thrown-value.js';
-import { callRequestIdOf } from '../request-id/request-id.js';
+import { callRequestIdOf, newRequestId } from '../request-id/request-id.js';
 import { envelopeObjectOf, fallbackEnvelopeOf } from './error-body.formats.js';
 import type { Responder } from './responder.interfaces.js';
 
@@ -19,7 +18,7 @@ function clientIdOf(client: unknown): string | undefined {
   const own = stringProperty(client, 'id');
   if (own !== undefined || client === null || typeof client !== 'object') return own;
   let id = clientIds.get(client);
-  if (id === undefined) clientIds.set(client, (id = randomUUID()));
+  if (id === undefined) clientIds.set(client, (id = newRequestId()));
   return id;
 }
 
