@@ -25,13 +25,12 @@ export function newRequestId(): string {
     randomFillSync(pool);
     poolAt = 0;
   }
+  // The version (4) and the RFC 9562 variant, as randomUUID sets them.
+  pool[poolAt + 6] = (pool[poolAt + 6]! & 0x0f) | 0x40;
+  pool[poolAt + 8] = (pool[poolAt + 8]! & 0x3f) | 0x80;
   let at = 0;
   for (let index = 0; index < 16; index++) {
-    let byte = pool[poolAt + index]!;
-    if (index === 6)
-      byte = (byte & 0x0f) | 0x40; // version 4
-    else if (index === 8) byte = (byte & 0x3f) | 0x80; // RFC 9562 variant
-    const digits = HEX_DIGITS[byte]!;
+    const digits = HEX_DIGITS[pool[poolAt + index]!]!;
     idText[at++] = digits & 0xff;
     idText[at++] = digits >> 8;
     if (index === 3 || index === 5 || index === 7 || index === 9) idText[at++] = 0x2d;
