@@ -14,33 +14,30 @@ interface ConsoleFormatting {
 /** Logger's statics that say whether `localInstance` is its own ConsoleLogger. */
 const loggerStatics = Logger as unknown as { staticInstanceRef?: unknown; isBufferAttached?: boolean };
 
-/** Bytes gathered per stream before they are written without waiting for the end of the tick. */
-const CHUNK_BYTES = 64 * 1024;
+/** Characters gathered per stream before they are written without waiting for the end of the turn. */
+const MAX_PENDING_LENGTH = 64 * 1024;
 
-/** Lines waiting for the end of the event-loop turn, encoded as they come, for one stream. */
+/**
+ * Lines waiting for the end of the event-loop turn, for one stream, written as one string: the
+ * stream encodes it once. Encoded line by line into a buffer instead, each line's encoding call
+ * cost more than its share of the one.
+ */
 class PendingLines {
-  private chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  private lines: string[] = [];
   private length = 0;
 
   constructor(private readonly stream: 'stdout' | 'stderr') {}
 
-  /** One line, in parts. */
-  add(...parts: string[]): void {
-    // A UTF-16 code unit takes at most 3 bytes in UTF-8.
-    let bytes = 0;
-    for (const part of parts) bytes += part.length * 3;
-    if (this.length + bytes > CHUNK_BYTES) this.flush();
-    if (bytes > CHUNK_BYTES) {
-      process[this.stream].write(parts.join(''));
-      return;
-    }
-    for (const part of parts) this.length += this.chunk.write(part, this.length);
+  add(line: string): void {
+    this.lines.push(line);
+    this.length += line.length;
+    if (this.length >= MAX_PENDING_LENGTH) this.flush();
   }
 
   flush(): void {
-    if (this.length === 0) return;
-    // A copy: an asynchronous stream may still hold what it was given when the chunk is reused.
-    const text = Buffer.from(this.chunk.subarray(0, this.length));
+    if (this.lines.length === 0) return;
+    const text = this.lines.length === 1 ? this.lines[0] : this.lines.join('');
+    this.lines = [];
     this.length = 0;
     process[this.stream].write(text);
   }
@@ -97,9 +94,8 @@ export class ConsoleLines {
   /**
    * Prints `${message} ${json}` at `level` and answers true when `localInstance` (a Nest
    * Logger's) is Nest's own default; answers false, printing nothing, when the record must go
-   * through the logger. The two are encoded apart: a message in a language beyond Latin-1 would
-   * make the joined string two-byte, and its encoding several times slower, and the JSON is most
-   * of the line.
+   * through the logger. The line is encoded whole, in one call: the JSON carries the message
+   * too, so a message beyond Latin-1 makes it two-byte either way.
    */
   write(localInstance: unknown, level: LogLevel, message: string, json: string): boolean {
     if (!isNestDefault(localInstance)) return false;
@@ -107,7 +103,7 @@ export class ConsoleLines {
     const parts = this.partsOf(localInstance, level);
     if (parts === undefined) return false;
     const pending = pendingLines[level === 'error' || level === 'fatal' ? 'stderr' : 'stdout'];
-    pending.add(parts.start, message, ` ${json}${parts.close}${localInstance.updateAndGetTimestampDiff()}\n`);
+    pending.add(`${parts.start}${message} ${json}${parts.close}${localInstance.updateAndGetTimestampDiff()}\n`);
     if (level === 'fatal') flushConsoleLines();
     else scheduleFlush();
     return true;

@@ -12,16 +12,26 @@ export function requestLogInfo(request: unknown, requestId: string, redactor: Lo
   const raw = read(request, 'raw') ?? request;
   const url = stringProperty(request, 'originalUrl') ?? stringProperty(request, 'url') ?? '';
   const route = routeOf(request);
+  const socketAddress = (): string | undefined => stringProperty(read(raw, 'socket'), 'remoteAddress');
   return {
     id: requestId,
     method: stringProperty(request, 'method') ?? '',
     url: redactor.redactUrl(url),
     route,
     params: redactor.redact(read(request, 'params')),
-    query: redactor.redact(read(request, 'query')),
-    ip: stringProperty(request, 'ip') ?? stringProperty(read(raw, 'socket'), 'remoteAddress'),
+    // Express 5's `query` is a getter that parses the URL at every read: without a query string
+    // every parser gives an empty object.
+    query: url.includes('?') ? redactor.redact(read(request, 'query')) : {},
+    // Express's `ip` is a getter that parses X-Forwarded-For at every read (proxy-addr): with
+    // `trust proxy` off, its default, it is the socket's address.
+    ip: trustsNoProxy(request) ? socketAddress() : (stringProperty(request, 'ip') ?? socketAddress()),
     userAgent: stringProperty(read(raw, 'headers'), 'user-agent'),
   };
+}
+
+/** An express request of an app whose `trust proxy` setting is off (express's default). */
+function trustsNoProxy(request: unknown): boolean {
+  return read(read(read(request, 'app'), 'settings'), 'trust proxy') === false;
 }
 
 /** The route pattern a request reached: express's `route.path`, fastify's `routeOptions.url`. */

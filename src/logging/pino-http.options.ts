@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { DEFAULTS } from '../options/error-handling.defaults.js';
 import { requestIdOf } from '../request-id/request-id.js';
-import { wasErrorLogged } from './error-recorder.js';
+import { markLoggedRequests, wasErrorLogged } from './error-recorder.js';
 import { LogRedactor } from './log-redactor.js';
 
 type PinoHttpLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent';
@@ -61,6 +61,7 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
   options: T = {} as T,
   { requestIdHeader = DEFAULTS.requestIdHeader, redact = [] }: PinoHttpAgreement = {},
 ): T & { genReqId: (req: IncomingMessage) => string; serializers: Record<string, Serializer> } {
+  markLoggedRequests();
   const redactor = new LogRedactor(redact);
   const lookupName = requestIdHeader.toLowerCase();
   const { req: requestSerializer, res: responseSerializer } = options.serializers ?? {};
