@@ -18,9 +18,10 @@ const loggerStatics = Logger as unknown as { staticInstanceRef?: unknown; isBuff
 const MAX_PENDING_LENGTH = 64 * 1024;
 
 /**
- * Lines waiting for the end of the event-loop turn, for one stream, written as one string: the
- * stream encodes it once. Encoded line by line into a buffer instead, each line's encoding call
- * cost more than its share of the one.
+ * Lines waiting for the end of the event-loop turn, for one stream, written as one string that
+ * the stream encodes once: encoding each line into a buffer as it came cost more per record, and
+ * the buffer had to be copied. One line beyond Latin-1 makes its turn's string two-byte, whose
+ * encoding is slower, not different.
  */
 class PendingLines {
   private lines: string[] = [];
@@ -94,8 +95,8 @@ export class ConsoleLines {
   /**
    * Prints `${message} ${json}` at `level` and answers true when `localInstance` (a Nest
    * Logger's) is Nest's own default; answers false, printing nothing, when the record must go
-   * through the logger. The line is encoded whole, in one call: the JSON carries the message
-   * too, so a message beyond Latin-1 makes it two-byte either way.
+   * through the logger. The line is one string: the JSON carries the message too, so a message
+   * beyond Latin-1 would make the line two-byte even if the two were kept apart.
    */
   write(localInstance: unknown, level: LogLevel, message: string, json: string): boolean {
     if (!isNestDefault(localInstance)) return false;
