@@ -12,7 +12,6 @@ export function requestLogInfo(request: unknown, requestId: string, redactor: Lo
   const raw = read(request, 'raw') ?? request;
   const url = stringProperty(request, 'originalUrl') ?? stringProperty(request, 'url') ?? '';
   const route = routeOf(request);
-  const socketAddress = (): string | undefined => stringProperty(read(raw, 'socket'), 'remoteAddress');
   return {
     id: requestId,
     method: stringProperty(request, 'method') ?? '',
@@ -24,7 +23,9 @@ export function requestLogInfo(request: unknown, requestId: string, redactor: Lo
     query: url.includes('?') ? redactor.redact(read(request, 'query')) : {},
     // Express's `ip` is a getter that parses X-Forwarded-For at every read (proxy-addr): with
     // `trust proxy` off, its default, it is the socket's address.
-    ip: trustsNoProxy(request) ? socketAddress() : (stringProperty(request, 'ip') ?? socketAddress()),
+    ip:
+      (trustsNoProxy(request) ? undefined : stringProperty(request, 'ip')) ??
+      stringProperty(read(raw, 'socket'), 'remoteAddress'),
     userAgent: stringProperty(read(raw, 'headers'), 'user-agent'),
   };
 }

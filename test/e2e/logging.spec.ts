@@ -19,9 +19,6 @@ import {
   UnauthorizedException,
   UseGuards,
 } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { ExpressAdapter, type NestExpressApplication } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Logger, LoggerModule } from 'nestjs-pino';
 import request from 'supertest';
 import {
@@ -340,21 +337,6 @@ describe.each(PLATFORMS)('logging without nestjs-pino on %s', (platform) => {
   });
 });
 
-/** An app whose platform trusts the proxy in front of it: express's `trust proxy`, fastify's `trustProxy`. */
-async function createProxiedApp(platform: Platform, logger: LoggerService): Promise<INestApplication> {
-  const moduleRef = await Test.createTestingModule({ imports: [ErrorHandlingModule.forRoot(), ShopModule] }).compile();
-  if (platform === 'fastify') {
-    const app = moduleRef.createNestApplication(new FastifyAdapter({ trustProxy: true }), { logger });
-    await app.init();
-    await app.getHttpAdapter().getInstance().ready();
-    return app;
-  }
-  const app = moduleRef.createNestApplication<NestExpressApplication>(new ExpressAdapter(), { logger });
-  app.set('trust proxy', true);
-  await app.init();
-  return app;
-}
-
 describe.each(PLATFORMS)("the request's client address and query in the record on %s", (platform) => {
   const recordOf = (logger: RecordingLogger) => logger.calls.find((call) => call.level === 'warn')?.args[1];
 
@@ -368,7 +350,13 @@ describe.each(PLATFORMS)("the request's client address and query in the record o
 
   it("is the forwarded client's address when the platform trusts the proxy", async () => {
     const logger = new RecordingLogger();
-    const app = await createProxiedApp(platform, logger);
+    const app = await createApp(
+      platform,
+      { imports: [ErrorHandlingModule.forRoot(), ShopModule] },
+      { logger },
+      undefined,
+      { trustProxy: true },
+    );
     await request(app.getHttpServer()).get('/nowhere?page=2').set('X-Forwarded-For', '203.0.113.7').expect(404);
     await app.close();
     expect(recordOf(logger)).toMatchObject({ req: { ip: '203.0.113.7', query: { page: '2' } } });
