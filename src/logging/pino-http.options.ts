@@ -35,7 +35,7 @@ type SerializedRequest = { raw?: IncomingMessage; id?: unknown; url?: unknown };
 /**
  * What an app's own `req` serializer returned, redacted, as a copy of ours to change: it may be
  * an object the app keeps. Without one, pino-http hands the serializer a fresh object of pino's
- * for each line, which is redacted in place.
+ * for each line, which is redacted in place (the response's too).
  */
 function ownCopyOf(redactor: LogRedactor, given: unknown): unknown {
   const redacted = redactor.redact(given);
@@ -82,7 +82,11 @@ export function createPinoHttpOptions<T extends PinoHttpOptionsLike>(
         if (typeof serialized.url === 'string') serialized.url = redactor.redactUrl(serialized.url);
         return serialized;
       },
-      res: (res: unknown) => redactor.redact(responseSerializer ? responseSerializer(res) : res),
+      // pino-http hands a fresh object of pino's per line, redacted in place; an app's own may be kept.
+      res: (res: unknown) => {
+        if (responseSerializer) return redactor.redact(responseSerializer(res));
+        return res !== null && typeof res === 'object' ? redactor.redactFields(res) : res;
+      },
     },
     customErrorObject: (req: IncomingMessage, res: ServerResponse, error: Error, value: Record<string, unknown>) => {
       const object = customErrorObject ? customErrorObject(req, res, error, value) : value;

@@ -1,5 +1,6 @@
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
+import { stdSerializers } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { createPinoHttpOptions } from '../../src/index.js';
 
@@ -55,5 +56,34 @@ describe('createPinoHttpOptions: the req serializer', () => {
     expect(logged).toEqual({ id: 'edge-8', url: '/items?page=2', method: 'GET' });
     expect(logged).not.toBe(own);
     expect(own).toEqual({ id: 'theirs', url: '/items?page=2', method: 'GET' });
+  });
+});
+
+describe('createPinoHttpOptions: the res serializer', () => {
+  function sentResponse(headers: Record<string, string>): ServerResponse {
+    const response = new ServerResponse(rawRequest({}));
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    return response;
+  }
+
+  it("redacts pino's fresh response object in place, and never the Node response's headers", () => {
+    const { serializers } = createPinoHttpOptions();
+    const response = sentResponse({ 'set-cookie': 'session=SECRET', 'x-request-id': 'edge-3' });
+    const given = stdSerializers.res(response);
+    const logged = serializers.res(given) as Record<string, unknown>;
+    expect(logged).toBe(given);
+    expect(JSON.parse(JSON.stringify(logged))).toEqual({
+      statusCode: null,
+      headers: { 'set-cookie': '[Redacted]', 'x-request-id': 'edge-3' },
+    });
+    expect(response.getHeader('set-cookie')).toBe('session=SECRET');
+  });
+
+  it("redacts what an app's own serializer returns without changing it", () => {
+    const own = { statusCode: 200, headers: { 'set-cookie': 'session=SECRET' } };
+    const { serializers } = createPinoHttpOptions({ serializers: { res: (_res: unknown) => own } });
+    const logged = serializers.res(stdSerializers.res(sentResponse({})));
+    expect(logged).toEqual({ statusCode: 200, headers: { 'set-cookie': '[Redacted]' } });
+    expect(own.headers['set-cookie']).toBe('session=SECRET');
   });
 });
